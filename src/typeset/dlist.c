@@ -1,0 +1,210 @@
+/* dlist.c — display lists: a growable array of items, each owning its text or points. */
+#include "typeset/dlist.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct gb_dlist {
+    gb_item *items;
+    size_t n, cap;
+};
+
+gb_dlist *gb_dlist_new(void) { return calloc(1, sizeof(gb_dlist)); }
+
+static void free_item(gb_item *it)
+{
+    free((void *)it->text);
+    free((void *)it->xy);
+}
+
+void gb_dlist_clear(gb_dlist *dl)
+{
+    if (!dl) return;
+    for (size_t i = 0; i < dl->n; i++) free_item(&dl->items[i]);
+    dl->n = 0;
+}
+
+void gb_dlist_free(gb_dlist *dl)
+{
+    if (!dl) return;
+    gb_dlist_clear(dl);
+    free(dl->items);
+    free(dl);
+}
+
+size_t gb_dlist_count(const gb_dlist *dl) { return dl ? dl->n : 0; }
+const gb_item *gb_dlist_item(const gb_dlist *dl, size_t i) { return &dl->items[i]; }
+
+static gb_item *push(gb_dlist *dl)
+{
+    if (dl->n == dl->cap) {
+        size_t cap = dl->cap ? dl->cap * 2 : 16;
+        gb_item *it = realloc(dl->items, cap * sizeof *it);
+        if (!it) return NULL;
+        dl->items = it;
+        dl->cap = cap;
+    }
+    gb_item *it = &dl->items[dl->n];
+    memset(it, 0, sizeof *it);
+    return it;
+}
+
+int gb_dl_text(gb_dlist *dl, gb_face face, double size, double x, double y,
+               const char *utf8, size_t len, gb_rgb color)
+{
+    gb_item *it = push(dl);
+    char *t = malloc(len + 1);
+    if (!it || !t) { free(t); return -1; }
+    memcpy(t, utf8, len);
+    t[len] = '\0';
+    it->kind = GB_ITEM_TEXT;
+    it->face = face;
+    it->size = size;
+    it->x = x;
+    it->y = y;
+    it->text = t;
+    it->len = len;
+    it->color = color;
+    dl->n++;
+    return 0;
+}
+
+int gb_dl_path(gb_dlist *dl, const double *xy, size_t npts, int closed, const gb_rgb *fill,
+               const gb_stroke *st)
+{
+    gb_item *it = push(dl);
+    double *p = malloc((npts ? npts : 1) * 2 * sizeof *p);
+    if (!it || !p) { free(p); return -1; }
+    memcpy(p, xy, npts * 2 * sizeof *p);
+    it->kind = GB_ITEM_PATH;
+    it->xy = p;
+    it->npts = npts;
+    it->closed = closed;
+    if (fill) { it->do_fill = 1; it->fill = *fill; }
+    if (st) { it->do_stroke = 1; it->stroke = *st; }
+    dl->n++;
+    return 0;
+}
+
+int gb_dl_line(gb_dlist *dl, double x0, double y0, double x1, double y1, const gb_stroke *st)
+{
+    double xy[4] = {x0, y0, x1, y1};
+    return gb_dl_path(dl, xy, 2, 0, NULL, st);
+}
+
+int gb_dl_rect(gb_dlist *dl, double x, double y, double w, double h, const gb_rgb *fill,
+               const gb_stroke *st)
+{
+    double xy[8] = {x, y, x + w, y, x + w, y + h, x, y + h};
+    return gb_dl_path(dl, xy, 4, 1, fill, st);
+}
+
+int gb_dl_circle(gb_dlist *dl, double cx, double cy, double r, const gb_rgb *fill,
+                 const gb_stroke *st)
+{
+    gb_item *it = push(dl);
+    if (!it) return -1;
+    it->kind = GB_ITEM_CIRCLE;
+    it->x = cx;
+    it->y = cy;
+    it->r = r;
+    if (fill) { it->do_fill = 1; it->fill = *fill; }
+    if (st) { it->do_stroke = 1; it->stroke = *st; }
+    dl->n++;
+    return 0;
+}
+
+int gb_dl_link(gb_dlist *dl, double x, double y, double w, double h, int dest)
+{
+    gb_item *it = push(dl);
+    if (!it) return -1;
+    it->kind = GB_ITEM_LINK;
+    it->x = x;
+    it->y = y;
+    it->w = w;
+    it->h = h;
+    it->dest = dest;
+    dl->n++;
+    return 0;
+}
+
+int gb_dl_append(gb_dlist *dst, const gb_dlist *src, double dx, double dy)
+{
+    for (size_t i = 0; i < src->n; i++) {
+        const gb_item *s = &src->items[i];
+        int rc = 0;
+        switch (s->kind) {
+        case GB_ITEM_TEXT:
+            rc = gb_dl_text(dst, s->face, s->size, s->x + dx, s->y + dy, s->text, s->len, s->color);
+            break;
+        case GB_ITEM_PATH: {
+            double *p = malloc((s->npts ? s->npts : 1) * 2 * sizeof *p);
+            if (!p) return -1;
+            for (size_t k = 0; k < s->npts; k++) {
+                p[2 * k] = s->xy[2 * k] + dx;
+                p[2 * k + 1] = s->xy[2 * k + 1] + dy;
+            }
+            rc = gb_dl_path(dst, p, s->npts, s->closed, s->do_fill ? &s->fill : NULL,
+                            s->do_stroke ? &s->stroke : NULL);
+            free(p);
+            break;
+        }
+        case GB_ITEM_CIRCLE:
+            rc = gb_dl_circle(dst, s->x + dx, s->y + dy, s->r, s->do_fill ? &s->fill : NULL,
+                              s->do_stroke ? &s->stroke : NULL);
+            break;
+        case GB_ITEM_LINK:
+            rc = gb_dl_link(dst, s->x + dx, s->y + dy, s->w, s->h, s->dest);
+            break;
+        }
+        if (rc) return rc;
+    }
+    return 0;
+}
+
+static void grow(gb_bbox *b, int *first, double x0, double y0, double x1, double y1)
+{
+    if (*first) {
+        b->llx = x0; b->lly = y0; b->urx = x1; b->ury = y1;
+        *first = 0;
+        return;
+    }
+    if (x0 < b->llx) b->llx = x0;
+    if (y0 < b->lly) b->lly = y0;
+    if (x1 > b->urx) b->urx = x1;
+    if (y1 > b->ury) b->ury = y1;
+}
+
+gb_bbox gb_dlist_bbox(const gb_dlist *dl, const gb_metrics *m)
+{
+    gb_bbox b = {0, 0, 0, 0};
+    int first = 1;
+#define GROW(X0, Y0, X1, Y1) grow(&b, &first, (X0), (Y0), (X1), (Y1))
+    for (size_t i = 0; i < dl->n; i++) {
+        const gb_item *it = &dl->items[i];
+        switch (it->kind) {
+        case GB_ITEM_TEXT: {
+            gb_vmetrics vm;
+            m->vmetrics(m->ctx, it->face, it->size, &vm);
+            double w = m->advance(m->ctx, it->face, it->text, it->len, it->size);
+            GROW(it->x, it->y - vm.descent, it->x + w, it->y + vm.ascent);
+            break;
+        }
+        case GB_ITEM_PATH: {
+            double hw = it->do_stroke ? it->stroke.width / 2 : 0;
+            for (size_t k = 0; k < it->npts; k++) {
+                double x = it->xy[2 * k], y = it->xy[2 * k + 1];
+                GROW(x - hw, y - hw, x + hw, y + hw);
+            }
+            break;
+        }
+        case GB_ITEM_CIRCLE:
+            GROW(it->x - it->r, it->y - it->r, it->x + it->r, it->y + it->r);
+            break;
+        case GB_ITEM_LINK:
+            break;
+        }
+    }
+#undef GROW
+    return b;
+}

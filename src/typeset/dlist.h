@@ -1,0 +1,92 @@
+/* dlist.h — display lists: what a laid-out piece (a line of text, a formula, a table, a plot, a
+ * page) draws, as positioned text runs and vector shapes, independent of libharu.
+ *
+ * Layout modules build display lists; pdf_doc.h draws them onto pages. Coordinates are points in
+ * the list's own frame, y upward; a piece is placed by appending it to another list with an
+ * offset. A list owns copies of its strings and point arrays. */
+#ifndef GB_DLIST_H
+#define GB_DLIST_H
+
+#include "typeset/metrics.h"
+
+#include <stddef.h>
+
+typedef struct gb_rgb { double r, g, b; } gb_rgb;   /* each 0..1 */
+
+#define GB_BLACK ((gb_rgb){0, 0, 0})
+#define GB_WHITE ((gb_rgb){1, 1, 1})
+
+/* How a line is stroked: width in points, dash pattern (on, off in points; 0, 0 = solid),
+ * colour. */
+typedef struct gb_stroke {
+    double width;
+    double dash_on, dash_off;
+    gb_rgb color;
+} gb_stroke;
+
+typedef enum gb_item_kind {
+    GB_ITEM_TEXT,      /* a run of UTF-8 text in one face and size, origin on the baseline */
+    GB_ITEM_PATH,      /* a polyline or polygon: stroked and/or filled */
+    GB_ITEM_CIRCLE,    /* a circle: stroked and/or filled */
+    GB_ITEM_LINK       /* a clickable rectangle leading to a destination (see pdf_doc.h) */
+} gb_item_kind;
+
+typedef struct gb_item {
+    gb_item_kind kind;
+    /* TEXT */
+    gb_face face;
+    double size;        /* font size, points */
+    double x, y;        /* TEXT: origin; CIRCLE: centre; LINK: lower-left corner */
+    const char *text;   /* TEXT: UTF-8, NUL-terminated, owned by the list */
+    size_t len;         /* TEXT: bytes */
+    gb_rgb color;       /* TEXT: fill colour */
+    /* PATH */
+    const double *xy;   /* PATH: x0, y0, x1, y1, ... (npts points), owned by the list */
+    size_t npts;
+    int closed;         /* PATH: 1 = polygon (closed), 0 = open polyline */
+    /* PATH, CIRCLE */
+    int do_fill, do_stroke;
+    gb_rgb fill;
+    gb_stroke stroke;
+    double r;           /* CIRCLE: radius */
+    /* LINK */
+    double w, h;        /* LINK: size of the rectangle */
+    int dest;           /* LINK: destination number (gb_pdf_dest_new) */
+} gb_item;
+
+typedef struct gb_dlist gb_dlist;
+
+/* A new empty list; NULL when out of memory. Free with gb_dlist_free (NULL is fine). */
+gb_dlist *gb_dlist_new(void);
+void gb_dlist_free(gb_dlist *dl);
+/* Removes all items (keeps the allocation). */
+void gb_dlist_clear(gb_dlist *dl);
+
+size_t gb_dlist_count(const gb_dlist *dl);
+/* Item i (< count), borrowed: valid until the list changes. */
+const gb_item *gb_dlist_item(const gb_dlist *dl, size_t i);
+
+/* Appending. All return 0, or -1 when out of memory (the list is unchanged then). Strings and
+ * point arrays are copied. */
+int gb_dl_text(gb_dlist *dl, gb_face face, double size, double x, double y,
+               const char *utf8, size_t len, gb_rgb color);
+int gb_dl_line(gb_dlist *dl, double x0, double y0, double x1, double y1, const gb_stroke *st);
+/* Open polyline (closed = 0) or polygon (closed = 1) through npts points xy[2*i], xy[2*i+1].
+ * fill NULL = not filled; st NULL = not stroked. */
+int gb_dl_path(gb_dlist *dl, const double *xy, size_t npts, int closed, const gb_rgb *fill,
+               const gb_stroke *st);
+/* Axis-aligned rectangle with lower-left (x, y), width w, height h. */
+int gb_dl_rect(gb_dlist *dl, double x, double y, double w, double h, const gb_rgb *fill,
+               const gb_stroke *st);
+int gb_dl_circle(gb_dlist *dl, double cx, double cy, double r, const gb_rgb *fill,
+                 const gb_stroke *st);
+int gb_dl_link(gb_dlist *dl, double x, double y, double w, double h, int dest);
+
+/* Appends every item of src to dst, translated by (dx, dy). */
+int gb_dl_append(gb_dlist *dst, const gb_dlist *src, double dx, double dy);
+
+/* Bounding box of all items (text boxes from metrics m: advance x [-descent, ascent]); an empty
+ * list gives all zeros. */
+gb_bbox gb_dlist_bbox(const gb_dlist *dl, const gb_metrics *m);
+
+#endif

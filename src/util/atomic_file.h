@@ -1,0 +1,23 @@
+/* atomic_file.h — write an output file whole or not at all.
+ *
+ * The content is written to a temporary file in the same directory (so rename(2) is atomic) and
+ * renamed over the destination only when the writer succeeded; on failure the temporary file is
+ * removed and an existing destination is left untouched (DEVELOPERS.md: nothing is lost). */
+#ifndef GB_ATOMIC_FILE_H
+#define GB_ATOMIC_FILE_H
+
+#include "util/diag.h"
+
+/* Writes tmp_path (a path that does not exist yet); returns 0 on success, or a GB_E* code after
+ * setting e. */
+typedef int (*gb_file_writer)(const char *tmp_path, void *ctx, gb_err *e);
+
+/* Calls writer on "<dir>/.<base>.tmp-XXXXXX" and renames it to path on success.
+ * Returns 0, or GB_EINTERNAL (cannot create, write or rename: message names the path and errno
+ * text) or whatever the writer returned. */
+int gb_atomic_write(const char *path, gb_file_writer writer, void *ctx, gb_err *e);
+
+/* Writes len bytes of data to path atomically (a gb_atomic_write with a plain writer). */
+int gb_atomic_write_bytes(const char *path, const void *data, size_t len, gb_err *e);
+
+#endif

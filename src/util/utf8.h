@@ -1,0 +1,23 @@
+/* utf8.h — decoding UTF-8 by code point (RFC 3629), shared by every module that measures,
+ * breaks or sanitises text. */
+#ifndef GB_UTF8_H
+#define GB_UTF8_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Decodes the code point starting at s[0] (at most len bytes). Stores it in *cp and returns the
+ * number of bytes used (1..4). An invalid or truncated sequence, an overlong form or a surrogate
+ * yields U+FFFD and consumes 1 byte. len must be > 0. */
+size_t gb_utf8_decode(const char *s, size_t len, uint32_t *cp);
+
+/* Number of code points in s[0..len) (invalid bytes count one each). */
+size_t gb_utf8_count(const char *s, size_t len);
+
+/* Encodes cp (<= 0x10FFFF, not a surrogate; else U+FFFD) into out (>= 4 bytes); returns bytes. */
+size_t gb_utf8_encode(uint32_t cp, char *out);
+
+/* 1 if s[0..len) is valid UTF-8, else 0; *bad_offset (if not NULL) gets the first bad byte. */
+int gb_utf8_valid(const char *s, size_t len, size_t *bad_offset);
+
+#endif
