@@ -18,7 +18,7 @@ SANITIZE ?=
 PKGS    := gsl libcmark cunit jansson inih
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla
 CFLAGS  ?= $(OPT) -g
-ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS) -MMD -MP -Isrc \
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -DGB_DATADIR=\"$(PREFIX)/share/gradbook\" $(WARN) $(CFLAGS) -MMD -MP -Isrc \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  = -lhpdf -lcsv $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 
@@ -72,7 +72,7 @@ unit: $(TEST_BIN) $(BIN)
 	GB_ROOT=$(CURDIR) $(TEST_BIN)
 
 e2e: $(BIN)
-	GRADBOOK=$(CURDIR)/$(BIN) sh tests/e2e/run.sh
+	GB_ROOT=$(CURDIR) GRADBOOK=$(CURDIR)/$(BIN) sh tests/e2e/run.sh
 
 test: unit e2e
 

@@ -17,6 +17,11 @@
 #include <gsl/gsl_rng.h>
 #include <stddef.h>
 
+/* Status of the numerics functions that can fail (perceptron, dataset, training): the same values
+ * as util/diag.h's GB_OK / GB_EINPUT / GB_EINTERNAL, so callers can pass them on as exit codes
+ * (numerics/ itself depends on nothing else of gradbook). */
+enum { GB_NUM_OK = 0, GB_NUM_ENOMEM = 1, GB_NUM_EINVAL = 2 };
+
 #define GB_NET_MAX_LAYERS 16     /* L <= 16 */
 #define GB_NET_MAX_WIDTH  4096   /* n[l] <= 4096 */
 
@@ -42,31 +47,57 @@ typedef struct gb_trace {
 
 /* A network with L layers of sizes[0..L] and activations acts[0..L-1] (for layers 1..L), all
  * weights and biases 0. Returns NULL for L = 0 or > GB_NET_MAX_LAYERS, a size of 0 or above
- * GB_NET_MAX_WIDTH, or out of memory. Caller frees with gb_net_free (NULL is fine). */
+ * GB_NET_MAX_WIDTH, NULL sizes/acts, an activation that is not gb_act_valid (e.g. leaky ReLU
+ * alpha outside (0,1)), or out of memory. Caller frees with gb_net_free (NULL is fine).
+ * The W[l] and b[l] of all layers live in one block owned by the net, in flat-parameter order:
+ * change the values, never the pointers. */
 gb_net *gb_net_new(size_t L, const size_t *sizes, const gb_act *acts);
 void gb_net_free(gb_net *net);
-/* Deep copy; NULL when out of memory. */
+/* Deep copy (weights, biases, activations); NULL for NULL net or out of memory. */
 gb_net *gb_net_clone(const gb_net *net);
 
-/* Buffers for one sample's pass through net; NULL when out of memory. gb_trace_free(NULL) ok. */
+/* Buffers for one sample's pass through net (also usable with any net of the same sizes, e.g.
+ * a clone); NULL for NULL net or out of memory. C starts as NaN. gb_trace_free(NULL) is fine.
+ * Forward, backward and step allocate nothing: all buffers live here. */
 gb_trace *gb_trace_new(const gb_net *net);
 void gb_trace_free(gb_trace *t);
 
-/* Forward pass for input x (n[0] values): fills t->a[0..L] and t->z[1..L]. */
+/* 1 if t came from gb_trace_new for a net with the same L and n[0..L] as net, else 0 (also for
+ * NULL). Forward/backward/step/loss given a trace that does not fit do nothing to the net and
+ * set t->C (when t is not NULL) to NaN, so the misuse shows instead of reading foreign memory. */
+int gb_trace_fits(const gb_net *net, const gb_trace *t);
+
+/* Forward pass for input x (n[0] values): fills t->a[0..L] and t->z[1..L] through
+ * gb_rule_preact and gb_rule_activation (section 5, "Forward Propagation"). NaN in x propagates
+ * to the outputs (callers detect it with isnan); x NULL sets every z, a and C to NaN. */
 void gb_net_forward(const gb_net *net, const double *x, gb_trace *t);
 
-/* Loss C = 1/2 sum (a[L] - y)^2 of a trace after gb_net_forward; y has n[L] values. */
+/* Loss C = 1/2 sum (a[L] - y)^2 of a trace after gb_net_forward; y has n[L] values (section 4.1,
+ * gb_rule_loss). NaN for a trace that does not fit or y NULL. */
 double gb_net_loss(const gb_net *net, const gb_trace *t, const double *y);
 
-/* Backpropagation after gb_net_forward: fills t->delta, t->gW, t->gb and t->C for target y. */
+/* Backpropagation after gb_net_forward: fills t->delta, t->gW, t->gb and t->C for target y
+ * (n[L] values) through gb_rule_delta_output / _delta_hidden / _grad_weight / _grad_bias /
+ * gb_rule_loss (section 5, steps 1 and 2). Slopes g'(z) are taken at the stored pre-activations
+ * with the stable forms of activation.h. y NULL sets t->C to NaN. */
 void gb_net_backward(const gb_net *net, const double *y, gb_trace *t);
 
-/* One gradient-descent step with learning rate eta using the gradients in t. */
+/* One gradient-descent step theta <- theta - eta dC/dtheta for every parameter, using the
+ * gradients in t (gb_rule_step, section 4.3). eta should be finite and > 0 (not checked here,
+ * the hot path; training validates it). */
 void gb_net_step(gb_net *net, const gb_trace *t, double eta);
 
-/* Parameters as one flat list, in the order: for l = 1..L, W[l] row-major, then b[l].
- * gb_net_param_count is their number; gb_net_param returns a pointer to parameter i (< count);
- * gb_trace_grad returns the gradient of parameter i from a trace after gb_net_backward. */
+/* One per-sample SGD update: forward(x), backward(y), step(eta). Returns the loss C of the sample
+ * before the step, or NaN (net untouched) for a trace that does not fit or NULL x/y. */
+double gb_net_sgd_update(gb_net *net, gb_trace *t, const double *x, const double *y, double eta);
+
+/* Parameters as one flat list, in the order: for l = 1..L, W[l] row-major, then b[l]
+ * (2-2-1: W[1][0][0], W[1][0][1], W[1][1][0], W[1][1][1], b[1][0], b[1][1], W[2][0][0],
+ * W[2][0][1], b[2][0]). gb_net_param_count is their number (0 for NULL; Keras' "trainable
+ * params", shared/cases/08); gb_net_param returns a pointer into the net to parameter i, or NULL
+ * for i >= count; gb_trace_grad returns the gradient of parameter i from a trace after
+ * gb_net_backward, or NaN for i >= count or a trace that does not fit.
+ * gb_net_param_name writes "?" for i >= count. */
 size_t gb_net_param_count(const gb_net *net);
 double *gb_net_param(gb_net *net, size_t i);
 double gb_trace_grad(const gb_net *net, const gb_trace *t, size_t i);
@@ -78,7 +109,8 @@ void gb_net_param_name(const gb_net *net, size_t i, char *buf, size_t cap);
  * from U(-limit, limit) with limit = sqrt(6 / (n[l-1] + n[l])) (fan_in = n[l-1], fan_out = n[l]),
  * row by row with gsl_rng_uniform, biases set to 0 (shared/cases/08). */
 void gb_net_glorot_uniform(gb_net *net, gsl_rng *rng);
-/* The limit sqrt(6 / (fan_in + fan_out)). */
+/* The limit sqrt(6 / (fan_in + fan_out)); NaN when both are 0. NULL net or rng: the function
+ * above does nothing. */
 double gb_glorot_limit(size_t fan_in, size_t fan_out);
 
 #endif

@@ -1,0 +1,47 @@
+/* main.c — gradbook's command line: picks a command and runs it. */
+#include "cli/commands.h"
+
+#include <gsl/gsl_errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char help[] =
+    "gradbook — a literate workbook generator for the basics of neural networks\n"
+    "\n"
+    "usage: gradbook COMMAND [OPTIONS]\n"
+    "\n"
+    "commands:\n"
+    "  check    the worked example's forward pass, deltas and gradients, each gradient\n"
+    "           verified with GSL numerical differentiation\n"
+    "           [--params FILE] [--set NAME=VALUE]... [--seed N] [--step H] [--json]\n"
+    "  bench    measure training and check speed\n"
+    "  help     this text\n"
+    "\n"
+    "See README.md for the parameters file and every option.\n";
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+} command;
+
+static const command commands[] = {
+    {"check", gb_cmd_check},
+
+};
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler_off();   /* every GSL status and result is checked by the caller */
+    if (argc < 2) {
+        fputs(help, stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        fputs(help, stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name)) return commands[i].run(argc, argv);
+    fprintf(stderr, "gradbook: unknown command '%s'\n\n%s", argv[1], help);
+    return 2;
+}

@@ -1,0 +1,546 @@
+/* pdf_doc.c — the PDF document over libharu: pages, drawing display lists, destinations resolved
+ * at save time (so links may point forward), outline, metadata, atomic save. */
+#include "typeset/pdf_doc.h"
+
+#include "typeset/pdf_fonts.h"
+#include "util/atomic_file.h"
+#include "util/utf8.h"
+
+#include <hpdf.h>
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The first libharu error, kept by the handler (later ones are consequences: errors are sticky,
+ * LIBRARIES.md 2.1). */
+typedef struct hpdf_err { unsigned long err, detail; } hpdf_err;
+
+typedef struct dest_rec { int placed, page; double left, top; HPDF_Destination dst; } dest_rec;
+typedef struct link_rec { int page, dest; double x0, y0, x1, y1; } link_rec;
+typedef struct outline_rec { int level, dest; char *title; } outline_rec;
+
+struct gb_pdf_doc {
+    HPDF_Doc pdf;
+    hpdf_err ec;
+    gb_pdf_fonts *fonts;
+    HPDF_Page *pages;
+    int npages, cap_pages;
+    dest_rec *dests;
+    int ndests, cap_dests;
+    link_rec *links;
+    size_t nlinks, cap_links;
+    outline_rec *outl;
+    size_t nout, cap_out;
+    int last_level;
+    size_t missing;
+    int saved;
+};
+
+static void on_hpdf_error(HPDF_STATUS err, HPDF_STATUS detail, void *ud)
+{
+    hpdf_err *c = ud;
+    if (!c->err) {
+        c->err = err;
+        c->detail = detail;
+    }
+}
+
+static const struct { unsigned long code; const char *text; } hpdf_errors[] = {
+    {0x1015, "HPDF_FAILD_TO_ALLOC_MEM: out of memory"},
+    {0x1016, "HPDF_FILE_IO_ERROR: cannot read or write a file"},
+    {0x1017, "HPDF_FILE_OPEN_ERROR: cannot open a file"},
+    {0x1022, "HPDF_INVALID_DATE_TIME: invalid date"},
+    {0x1023, "HPDF_INVALID_DESTINATION: invalid destination"},
+    {0x1025, "HPDF_INVALID_DOCUMENT: document unusable after an earlier error"},
+    {0x1026, "HPDF_INVALID_DOCUMENT_STATE: call in the wrong state"},
+    {0x102F, "HPDF_INVALID_FONT_NAME: unknown font name"},
+    {0x1036, "HPDF_INVALID_OUTLINE: invalid outline"},
+    {0x1039, "HPDF_INVALID_PARAMETER: invalid parameter"},
+    {0x104E, "HPDF_PAGE_FONT_NOT_FOUND: no font set on the page"},
+    {0x1050, "HPDF_PAGE_INVALID_FONT_SIZE: invalid font size"},
+    {0x1051, "HPDF_PAGE_INVALID_GMODE: operator not allowed in this graphics mode"},
+    {0x1054, "HPDF_PAGE_INVALID_SIZE: invalid page size"},
+    {0x1057, "HPDF_REAL_OUT_OF_RANGE: number out of range"},
+    {0x105B, "HPDF_STRING_OUT_OF_RANGE: string too long"},
+    {0x105D, "HPDF_TTF_CANNOT_EMBEDDING_FONT: the font forbids embedding"},
+    {0x105E, "HPDF_TTF_INVALID_CMAP: unsupported cmap in the TrueType font"},
+    {0x105F, "HPDF_TTF_INVALID_FOMAT: invalid TrueType font"},
+    {0x1060, "HPDF_TTF_MISSING_TABLE: TrueType font lacks a required table"},
+    {0x1066, "HPDF_ZLIB_ERROR: compression failed"},
+    {0x1071, "HPDF_PAGE_NUM_STYLE_OUT_OF_RANGE: invalid page label style"},
+    {0x1073, "HPDF_ANNOT_INVALID_BORDER_STYLE: invalid link border"},
+};
+
+const char *gb_pdf_error_text(unsigned long code)
+{
+    for (size_t i = 0; i < sizeof hpdf_errors / sizeof *hpdf_errors; i++)
+        if (hpdf_errors[i].code == code) return hpdf_errors[i].text;
+    return "unknown libharu error";
+}
+
+/* Reports a pending libharu or font-loading error into e; 0 when there is none. */
+static int check(gb_pdf_doc *d, gb_err *e, const char *what)
+{
+    const gb_err *fe = gb_pdf_fonts_error(d->fonts);
+    if (fe->code) return gb_err_set(e, fe->code, NULL, 0, 0, "%s", fe->msg);
+    if (d->ec.err)
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
+                          "libharu error 0x%04lX (%s), detail %lu, while %s", d->ec.err,
+                          gb_pdf_error_text(d->ec.err), d->ec.detail, what);
+    return 0;
+}
+
+static int oom(gb_err *e) { return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory"); }
+
+/* arr (of *cap elements of size sz) grown to hold n + 1: the array to use from now on, or NULL
+ * when out of memory (arr is then unchanged). */
+static void *grow(void *arr, size_t *cap, size_t n, size_t sz)
+{
+    if (n < *cap) return arr;
+    size_t c = *cap ? *cap * 2 : 16;
+    void *p = realloc(arr, c * sz);
+    if (p) *cap = c;
+    return p;
+}
+
+gb_pdf_doc *gb_pdf_doc_new(gb_err *e)
+{
+    gb_pdf_doc *d = calloc(1, sizeof *d);
+    if (!d) {
+        oom(e);
+        return NULL;
+    }
+    d->pdf = HPDF_New(on_hpdf_error, &d->ec);
+    d->fonts = d->pdf ? gb_pdf_fonts_new(d->pdf) : NULL;
+    if (!d->pdf || !d->fonts) {
+        gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "cannot create a libharu document");
+        gb_pdf_doc_free(d);
+        return NULL;
+    }
+    /* Compression is read when streams are created, so it goes first (LIBRARIES.md 2.1). */
+    HPDF_STATUS st = HPDF_SetCompressionMode(d->pdf, HPDF_COMP_ALL);
+    if (st == HPDF_OK) st = HPDF_UseUTFEncodings(d->pdf);
+    if (st == HPDF_OK) st = HPDF_SetCurrentEncoder(d->pdf, "UTF-8");
+    if (st != HPDF_OK || check(d, e, "setting up the document")) {
+        if (!d->ec.err) d->ec.err = st;
+        check(d, e, "setting up the document");
+        gb_pdf_doc_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+void gb_pdf_doc_free(gb_pdf_doc *d)
+{
+    if (!d) return;
+    if (d->pdf) HPDF_Free(d->pdf);
+    gb_pdf_fonts_free(d->fonts);
+    for (size_t i = 0; i < d->nout; i++) free(d->outl[i].title);
+    free(d->outl);
+    free(d->pages);
+    free(d->dests);
+    free(d->links);
+    free(d);
+}
+
+int gb_pdf_doc_set_face(gb_pdf_doc *d, gb_face face, const char *ttf_path, gb_err *e)
+{
+    return gb_pdf_fonts_set(d->fonts, face, ttf_path, e);
+}
+
+gb_metrics gb_pdf_doc_metrics(gb_pdf_doc *d) { return gb_pdf_fonts_metrics(d->fonts); }
+
+size_t gb_pdf_doc_missing_glyphs(const gb_pdf_doc *d) { return d->missing; }
+
+int gb_pdf_page_count(const gb_pdf_doc *d) { return d->npages; }
+
+int gb_pdf_doc_set_info(gb_pdf_doc *d, const gb_pdf_info *info, gb_err *e)
+{
+    const struct { HPDF_InfoType type; const char *s; } attrs[] = {
+        {HPDF_INFO_TITLE, info->title},       {HPDF_INFO_AUTHOR, info->author},
+        {HPDF_INFO_SUBJECT, info->subject},   {HPDF_INFO_KEYWORDS, info->keywords},
+        {HPDF_INFO_CREATOR, info->creator},
+    };
+    for (size_t i = 0; i < sizeof attrs / sizeof *attrs; i++) {
+        if (!attrs[i].s) continue;
+        if (!gb_utf8_valid(attrs[i].s, strlen(attrs[i].s), NULL))
+            return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
+                              "document information is not valid UTF-8: '%s'", attrs[i].s);
+        HPDF_SetInfoAttr(d->pdf, attrs[i].type, attrs[i].s);
+    }
+    if (info->date >= 0) {
+        struct tm tm;
+        time_t t = info->date;
+        if (!gmtime_r(&t, &tm))
+            return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "date %lld out of range",
+                              (long long)info->date);
+        HPDF_Date dt = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                        tm.tm_sec, 'Z', 0, 0};
+        HPDF_SetInfoDateAttr(d->pdf, HPDF_INFO_CREATION_DATE, dt);
+        HPDF_SetInfoDateAttr(d->pdf, HPDF_INFO_MOD_DATE, dt);
+    }
+    return check(d, e, "setting the document information");
+}
+
+int gb_pdf_page_add(gb_pdf_doc *d, double width, double height, gb_err *e)
+{
+    if (!(width >= 3 && width <= 14400 && height >= 3 && height <= 14400)) {
+        gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "page size %g x %g pt is outside 3..14400 pt",
+                   width, height);
+        return -1;
+    }
+    if (d->saved || check(d, e, "adding a page")) {
+        if (d->saved) gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "document already saved");
+        return -1;
+    }
+    size_t cap = (size_t)d->cap_pages;
+    HPDF_Page *pages = grow(d->pages, &cap, (size_t)d->npages, sizeof *d->pages);
+    if (!pages) {
+        oom(e);
+        return -1;
+    }
+    d->pages = pages;
+    d->cap_pages = (int)cap;
+    HPDF_Page p = HPDF_AddPage(d->pdf);
+    if (p) {
+        HPDF_Page_SetWidth(p, (HPDF_REAL)width);
+        HPDF_Page_SetHeight(p, (HPDF_REAL)height);
+    }
+    if (!p || check(d, e, "adding a page")) {
+        if (!p) gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "libharu cannot add a page");
+        return -1;
+    }
+    d->pages[d->npages] = p;
+    return d->npages++;
+}
+
+/* ---- drawing ---- */
+
+static int bad_number(double v) { return !isfinite(v) || fabs(v) > 1e6; }
+
+static void set_stroke(HPDF_Page p, const gb_stroke *st)
+{
+    HPDF_Page_SetLineWidth(p, (HPDF_REAL)(st->width > 0 ? st->width : 0));
+    if (st->dash_on > 0 && st->dash_off > 0) {
+        /* libharu 2.3.0 takes whole points for dash lengths */
+        HPDF_UINT16 ptn[2];
+        ptn[0] = (HPDF_UINT16)(st->dash_on < 1 ? 1 : st->dash_on > 1000 ? 1000
+                                                                         : lround(st->dash_on));
+        ptn[1] = (HPDF_UINT16)(st->dash_off < 1 ? 1 : st->dash_off > 1000 ? 1000
+                                                                           : lround(st->dash_off));
+        HPDF_Page_SetDash(p, ptn, 2, 0);
+    } else {
+        HPDF_Page_SetDash(p, NULL, 0, 0);
+    }
+    HPDF_Page_SetRGBStroke(p, (HPDF_REAL)st->color.r, (HPDF_REAL)st->color.g,
+                           (HPDF_REAL)st->color.b);
+}
+
+static void paint(HPDF_Page p, const gb_item *it)
+{
+    if (it->do_fill && it->do_stroke) HPDF_Page_FillStroke(p);
+    else if (it->do_fill) HPDF_Page_Fill(p);
+    else HPDF_Page_Stroke(p);
+}
+
+static int draw_path(gb_pdf_doc *d, HPDF_Page p, const gb_item *it, double dx, double dy,
+                     gb_err *e)
+{
+    if (!it->do_fill && !it->do_stroke) return 0;
+    if (it->npts < 2)
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "a path needs 2 points, has %zu",
+                          it->npts);
+    for (size_t i = 0; i < 2 * it->npts; i++)
+        if (bad_number(it->xy[i]))
+            return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
+                              "path point %zu is not a finite coordinate (%g)", i / 2, it->xy[i]);
+    if (it->do_stroke) set_stroke(p, &it->stroke);
+    if (it->do_fill) HPDF_Page_SetRGBFill(p, (HPDF_REAL)it->fill.r, (HPDF_REAL)it->fill.g,
+                                          (HPDF_REAL)it->fill.b);
+    HPDF_Page_MoveTo(p, (HPDF_REAL)(it->xy[0] + dx), (HPDF_REAL)(it->xy[1] + dy));
+    for (size_t i = 1; i < it->npts; i++)
+        HPDF_Page_LineTo(p, (HPDF_REAL)(it->xy[2 * i] + dx), (HPDF_REAL)(it->xy[2 * i + 1] + dy));
+    if (it->closed) HPDF_Page_ClosePath(p);
+    paint(p, it);
+    return check(d, e, "drawing a path");
+}
+
+static int draw_circle(gb_pdf_doc *d, HPDF_Page p, const gb_item *it, double dx, double dy,
+                       gb_err *e)
+{
+    if (!it->do_fill && !it->do_stroke) return 0;
+    if (bad_number(it->x) || bad_number(it->y) || !(it->r > 0) || bad_number(it->r))
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "bad circle (%g, %g) r %g", it->x, it->y,
+                          it->r);
+    if (it->do_stroke) set_stroke(p, &it->stroke);
+    if (it->do_fill) HPDF_Page_SetRGBFill(p, (HPDF_REAL)it->fill.r, (HPDF_REAL)it->fill.g,
+                                          (HPDF_REAL)it->fill.b);
+    HPDF_Page_Circle(p, (HPDF_REAL)(it->x + dx), (HPDF_REAL)(it->y + dy), (HPDF_REAL)it->r);
+    paint(p, it);
+    return check(d, e, "drawing a circle");
+}
+
+/* Shows buf (n bytes of UTF-8, NUL-terminated) in face at (x, y). */
+static int show(gb_pdf_doc *d, HPDF_Page p, gb_face face, double size, double x, double y,
+                const char *buf, gb_err *e)
+{
+    HPDF_Font font = gb_pdf_fonts_font(d->fonts, face);
+    if (!font) {
+        int rc = check(d, e, "creating a font");
+        return rc ? rc : gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "no font for face %d",
+                                    (int)face);
+    }
+    HPDF_Page_SetFontAndSize(p, font, (HPDF_REAL)size);
+    HPDF_Page_TextOut(p, (HPDF_REAL)x, (HPDF_REAL)y, buf);
+    return 0;
+}
+
+/* A text run: consecutive code points drawn by the same face become one TextOut at the x our
+ * metrics give, so a fallback glyph sits exactly where the layout measured it. */
+static int draw_text(gb_pdf_doc *d, HPDF_Page p, const gb_item *it, double dx, double dy,
+                     gb_err *e)
+{
+    if (it->len == 0) return 0;
+    if (bad_number(it->x) || bad_number(it->y) || !(it->size > 0 && it->size <= 600))
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
+                          "bad text run at (%g, %g) size %g", it->x, it->y, it->size);
+    /* each input byte yields at most 3 output bytes (an invalid byte becomes U+FFFD) */
+    char *buf = malloc(3 * it->len + 1);
+    if (!buf) return oom(e);
+    double k = it->size / 1000.0, x = it->x + dx, y = it->y + dy;
+    int boxed = 0, rc = 0;
+    size_t n = 0, i = 0;
+    long seg_adv = 0;
+    gb_face seg_face = GB_FACE_SERIF;
+    HPDF_Page_SetRGBFill(p, (HPDF_REAL)it->color.r, (HPDF_REAL)it->color.g,
+                         (HPDF_REAL)it->color.b);
+    HPDF_Page_BeginText(p);
+    while (i < it->len && !rc) {
+        uint32_t cp;
+        i += gb_utf8_decode(it->text + i, it->len - i, &cp);
+        gb_glyph_use u = gb_pdf_fonts_resolve(d->fonts, it->face, cp);
+        if (u.kind >= GB_GLYPH_SUBST) d->missing++;
+        if (u.kind == GB_GLYPH_SUBST_BOX) boxed = 1;
+        if (n && u.face != seg_face) {
+            buf[n] = '\0';
+            rc = show(d, p, seg_face, it->size, x, y, buf, e);
+            x += (double)seg_adv * k;
+            n = 0;
+            seg_adv = 0;
+        }
+        seg_face = u.face;
+        n += gb_utf8_encode(u.cp, buf + n);
+        seg_adv += u.advance;
+    }
+    if (n && !rc) {
+        buf[n] = '\0';
+        rc = show(d, p, seg_face, it->size, x, y, buf, e);
+    }
+    HPDF_Page_EndText(p);
+    free(buf);
+    if (!rc && boxed) {
+        /* Frame each '?' that stands for a character no font has, so it cannot pass for text. */
+        gb_stroke st = {it->size / 20, 0, 0, it->color};
+        set_stroke(p, &st);
+        double bx = it->x + dx;
+        i = 0;
+        while (i < it->len) {
+            uint32_t cp;
+            i += gb_utf8_decode(it->text + i, it->len - i, &cp);
+            gb_glyph_use u = gb_pdf_fonts_resolve(d->fonts, it->face, cp);
+            if (u.kind == GB_GLYPH_SUBST_BOX)
+                HPDF_Page_Rectangle(p, (HPDF_REAL)bx, (HPDF_REAL)(y - 100 * k),
+                                    (HPDF_REAL)(u.advance * k), (HPDF_REAL)(900 * k));
+            bx += u.advance * k;
+        }
+        HPDF_Page_Stroke(p);
+    }
+    return rc ? rc : check(d, e, "drawing text");
+}
+
+int gb_pdf_page_draw(gb_pdf_doc *d, const gb_dlist *dl, double dx, double dy, gb_err *e)
+{
+    if (d->saved) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "document already saved");
+    if (!d->npages) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "drawing before any page");
+    if (bad_number(dx) || bad_number(dy))
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "bad drawing offset (%g, %g)", dx, dy);
+    int rc = check(d, e, "drawing");
+    HPDF_Page p = d->pages[d->npages - 1];
+    link_rec *links;
+    for (size_t i = 0, n = gb_dlist_count(dl); i < n && !rc; i++) {
+        const gb_item *it = gb_dlist_item(dl, i);
+        switch (it->kind) {
+        case GB_ITEM_TEXT: rc = draw_text(d, p, it, dx, dy, e); break;
+        case GB_ITEM_PATH: rc = draw_path(d, p, it, dx, dy, e); break;
+        case GB_ITEM_CIRCLE: rc = draw_circle(d, p, it, dx, dy, e); break;
+        case GB_ITEM_LINK:
+            if (it->dest < 0 || it->dest >= d->ndests)
+                rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "link to unknown destination %d",
+                                it->dest);
+            else if (bad_number(it->x) || bad_number(it->y) || bad_number(it->w) ||
+                     bad_number(it->h))
+                rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "bad link rectangle");
+            else if (!(links = grow(d->links, &d->cap_links, d->nlinks, sizeof *d->links)))
+                rc = oom(e);
+            else
+                (d->links = links)[d->nlinks++] = (link_rec){d->npages - 1, it->dest, it->x + dx,
+                                                   it->y + dy, it->x + dx + it->w,
+                                                   it->y + dy + it->h};
+            break;
+        }
+    }
+    return rc;
+}
+
+/* ---- destinations, outline, labels ---- */
+
+int gb_pdf_dest_new(gb_pdf_doc *d)
+{
+    size_t cap = (size_t)d->cap_dests;
+    dest_rec *dests = grow(d->dests, &cap, (size_t)d->ndests, sizeof *d->dests);
+    if (!dests) return -1;
+    d->dests = dests;
+    d->cap_dests = (int)cap;
+    memset(&d->dests[d->ndests], 0, sizeof *d->dests);
+    return d->ndests++;
+}
+
+int gb_pdf_dest_place(gb_pdf_doc *d, int dest, int page, double left, double top, gb_err *e)
+{
+    if (dest < 0 || dest >= d->ndests)
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "unknown destination %d", dest);
+    if (page < 0 || page >= d->npages)
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
+                          "destination %d on page %d, but the document has %d pages", dest,
+                          page, d->npages);
+    if (bad_number(left) || bad_number(top))
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "bad destination point (%g, %g)", left,
+                          top);
+    dest_rec *r = &d->dests[dest];
+    r->placed = 1;
+    r->page = page;
+    /* libharu rejects negative coordinates in /XYZ */
+    r->left = left < 0 ? 0 : left;
+    r->top = top < 0 ? 0 : top;
+    return 0;
+}
+
+int gb_pdf_outline_add(gb_pdf_doc *d, int level, const char *title, int dest, gb_err *e)
+{
+    if (level < 1 || level > 3 || level > d->last_level + 1)
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
+                          "outline level %d after level %d (levels are 1..3, one step deeper "
+                          "at most)", level, d->last_level);
+    if (dest < -1 || dest >= d->ndests)
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "outline entry to unknown destination %d",
+                          dest);
+    if (!title || !gb_utf8_valid(title, strlen(title), NULL))
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "outline title missing or not UTF-8");
+    outline_rec *outl = grow(d->outl, &d->cap_out, d->nout, sizeof *d->outl);
+    if (!outl) return oom(e);
+    d->outl = outl;
+    char *t = strdup(title);
+    if (!t) return oom(e);
+    d->outl[d->nout++] = (outline_rec){level, dest, t};
+    d->last_level = level;
+    return 0;
+}
+
+int gb_pdf_page_label(gb_pdf_doc *d, int page, gb_pdf_label_style style, int first,
+                      const char *prefix, gb_err *e)
+{
+    if (page < 0 || page >= d->npages || first < 1)
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "bad page label (page %d, first %d)",
+                          page, first);
+    HPDF_PageNumStyle s = style == GB_LABEL_ROMAN_LOWER ? HPDF_PAGE_NUM_STYLE_LOWER_ROMAN
+                          : style == GB_LABEL_ROMAN_UPPER ? HPDF_PAGE_NUM_STYLE_UPPER_ROMAN
+                                                          : HPDF_PAGE_NUM_STYLE_DECIMAL;
+    HPDF_AddPageLabel(d->pdf, (HPDF_UINT)page, s, (HPDF_UINT)first, prefix ? prefix : "");
+    return check(d, e, "adding a page label");
+}
+
+/* ---- saving ---- */
+
+static HPDF_Destination destination(gb_pdf_doc *d, int dest, gb_err *e)
+{
+    dest_rec *r = &d->dests[dest];
+    if (!r->placed) {
+        gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "destination %d is used but was never placed",
+                   dest);
+        return NULL;
+    }
+    if (!r->dst) {
+        r->dst = HPDF_Page_CreateDestination(d->pages[r->page]);
+        /* zoom 1, not 0: libharu 2.3.0 rejects 0 ("keep zoom") (LIBRARIES.md 2.1) */
+        if (r->dst) HPDF_Destination_SetXYZ(r->dst, (HPDF_REAL)r->left, (HPDF_REAL)r->top, 1);
+        if (!r->dst || check(d, e, "creating a destination")) {
+            if (!r->dst) gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "cannot create destination");
+            r->dst = NULL;
+            return NULL;
+        }
+    }
+    return r->dst;
+}
+
+static int resolve(gb_pdf_doc *d, gb_err *e)
+{
+    for (size_t i = 0; i < d->nlinks; i++) {
+        const link_rec *l = &d->links[i];
+        HPDF_Destination dst = destination(d, l->dest, e);
+        if (!dst) return e && e->code ? e->code : GB_EINTERNAL;
+        HPDF_Rect rect = {(HPDF_REAL)l->x0, (HPDF_REAL)l->y0, (HPDF_REAL)l->x1,
+                          (HPDF_REAL)l->y1};
+        HPDF_Annotation a = HPDF_Page_CreateLinkAnnot(d->pages[l->page], rect, dst);
+        /* without /Border viewers draw a 1 pt black frame (LIBRARIES.md 2.1) */
+        if (a) HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+        int rc = check(d, e, "creating a link");
+        if (rc) return rc;
+    }
+    HPDF_Encoder enc = d->nout ? HPDF_GetEncoder(d->pdf, "UTF-8") : NULL;
+    HPDF_Outline parent[4] = {NULL, NULL, NULL, NULL};
+    for (size_t i = 0; i < d->nout; i++) {
+        const outline_rec *o = &d->outl[i];
+        HPDF_Outline ol = HPDF_CreateOutline(d->pdf, parent[o->level - 1], o->title, enc);
+        if (ol) {
+            HPDF_Outline_SetOpened(ol, HPDF_TRUE);
+            if (o->dest >= 0) {
+                HPDF_Destination dst = destination(d, o->dest, e);
+                if (!dst) return e && e->code ? e->code : GB_EINTERNAL;
+                HPDF_Outline_SetDestination(ol, dst);
+            }
+        }
+        int rc = check(d, e, "creating the outline");
+        if (rc) return rc;
+        if (!ol) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "cannot create outline entry");
+        parent[o->level] = ol;
+        for (int l = o->level + 1; l < 4; l++) parent[l] = NULL;
+    }
+    if (d->nout) HPDF_SetPageMode(d->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
+    return check(d, e, "resolving links and outline");
+}
+
+static int write_pdf(const char *tmp, void *ctx, gb_err *e)
+{
+    gb_pdf_doc *d = ctx;
+    HPDF_STATUS st = HPDF_SaveToFile(d->pdf, tmp);
+    int rc = check(d, e, "writing the file");
+    if (!rc && st != HPDF_OK)
+        rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "libharu error 0x%04lX (%s) writing %s",
+                        (unsigned long)st, gb_pdf_error_text(st), tmp);
+    return rc;
+}
+
+int gb_pdf_doc_save(gb_pdf_doc *d, const char *path, gb_err *e)
+{
+    if (d->saved) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "document already saved");
+    d->saved = 1;
+    if (!d->npages)
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "%s: a PDF needs at least one page",
+                          path);
+    int rc = check(d, e, "saving");
+    if (!rc) rc = resolve(d, e);
+    if (rc) return rc;
+    return gb_atomic_write(path, write_pdf, d, e);
+}

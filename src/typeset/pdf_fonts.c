@@ -1,0 +1,334 @@
+/* pdf_fonts.c — a document's TrueType faces over libharu: checked when set, parsed on first use,
+ * turned into PDF fonts on first drawing; glyph look-up with fallback, and gb_metrics over it. */
+#include "typeset/pdf_fonts.h"
+
+#include "util/utf8.h"
+
+#include <hpdf_fontdef.h>
+#include <hpdf_doc.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { SLOT_UNSET = 0, SLOT_SET, SLOT_PARSED, SLOT_FAILED };
+
+/* Cache entry for one BMP code point of one requested face: bit 31 = valid, bits 16..17 = kind,
+ * bits 0..15 = advance (1/1000 em). 0 = not looked up yet. */
+#define CACHE_VALID 0x80000000u
+
+typedef struct face_slot {
+    char *path;
+    int state;
+    HPDF_FontDef def;   /* parsed font (libharu's), valid in SLOT_PARSED */
+    HPDF_Font font;     /* PDF font, NULL until text is drawn in this face */
+    uint32_t *cache;    /* 65536 entries, allocated on first look-up */
+} face_slot;
+
+struct gb_pdf_fonts {
+    HPDF_Doc pdf;
+    face_slot slot[GB_FACE_COUNT];
+    gb_err err;
+};
+
+/* The tables HPDF_TTFontDef_Load insists on (REQUIRED_TAGS in libharu's hpdf_fontdef_tt.c);
+ * checking them when the face is set names the file at once instead of failing mid-document. */
+static const char *const required_tags[] = {
+    "OS/2", "cmap", "cvt ", "fpgm", "glyf", "head", "hhea", "hmtx", "loca", "maxp", "name",
+    "post", "prep"
+};
+
+gb_pdf_fonts *gb_pdf_fonts_new(HPDF_Doc pdf)
+{
+    gb_pdf_fonts *f = calloc(1, sizeof *f);
+    if (f) f->pdf = pdf;
+    return f;
+}
+
+void gb_pdf_fonts_free(gb_pdf_fonts *f)
+{
+    if (!f) return;
+    for (int i = 0; i < GB_FACE_COUNT; i++) {
+        free(f->slot[i].path);
+        free(f->slot[i].cache);
+    }
+    free(f);
+}
+
+static unsigned be16(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
+
+/* Checks that path is a TrueType file libharu can load; 0 or GB_EINPUT. */
+static int check_ttf(const char *path, gb_err *e)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return gb_err_set(e, GB_EINPUT, NULL, 0, 0, "cannot open font file '%s': %s", path,
+                          strerror(errno));
+    unsigned char head[12];
+    int rc = 0;
+    if (fread(head, 1, sizeof head, fp) != sizeof head) {
+        rc = gb_err_set(e, GB_EINPUT, NULL, 0, 0, "font file '%s' is too short to be a font",
+                        path);
+    } else if (!memcmp(head, "OTTO", 4)) {
+        rc = gb_err_set(e, GB_EINPUT, NULL, 0, 0,
+                        "font file '%s' has CFF outlines; libharu needs TrueType (.ttf)", path);
+    } else if (!memcmp(head, "ttcf", 4)) {
+        rc = gb_err_set(e, GB_EINPUT, NULL, 0, 0,
+                        "font file '%s' is a font collection; give a single .ttf", path);
+    } else if (memcmp(head, "\0\1\0\0", 4) && memcmp(head, "true", 4)) {
+        rc = gb_err_set(e, GB_EINPUT, NULL, 0, 0, "font file '%s' is not a TrueType font",
+                        path);
+    } else {
+        unsigned ntab = be16(head + 4);
+        unsigned found = 0;
+        for (unsigned i = 0; i < ntab; i++) {
+            unsigned char rec[16];
+            if (fread(rec, 1, sizeof rec, fp) != sizeof rec) break;
+            for (size_t t = 0; t < sizeof required_tags / sizeof *required_tags; t++)
+                if (!memcmp(rec, required_tags[t], 4)) found |= 1u << t;
+        }
+        for (size_t t = 0; t < sizeof required_tags / sizeof *required_tags; t++)
+            if (!(found & 1u << t)) {
+                rc = gb_err_set(e, GB_EINPUT, NULL, 0, 0,
+                                "font file '%s' lacks the '%s' table libharu requires", path,
+                                required_tags[t]);
+                break;
+            }
+    }
+    fclose(fp);
+    return rc;
+}
+
+int gb_pdf_fonts_set(gb_pdf_fonts *f, gb_face face, const char *ttf_path, gb_err *e)
+{
+    if ((int)face < 0 || face >= GB_FACE_COUNT || !ttf_path)
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "gb_pdf_fonts_set: bad face %d or path",
+                          (int)face);
+    if (f->slot[face].state != SLOT_UNSET)
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "font face %d is already set to '%s'",
+                          (int)face, f->slot[face].path);
+    int rc = check_ttf(ttf_path, e);
+    if (rc) return rc;
+    char *p = strdup(ttf_path);
+    if (!p) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+    f->slot[face].path = p;
+    f->slot[face].state = SLOT_SET;
+    return 0;
+}
+
+int gb_pdf_fonts_is_set(const gb_pdf_fonts *f, gb_face face)
+{
+    return (int)face >= 0 && face < GB_FACE_COUNT && f->slot[face].state != SLOT_UNSET;
+}
+
+const gb_err *gb_pdf_fonts_error(const gb_pdf_fonts *f) { return &f->err; }
+
+/* The face whose file draws face: itself, else the serif face, else the first face set;
+ * GB_FACE_COUNT when no face is set. */
+static gb_face effective(const gb_pdf_fonts *f, gb_face face)
+{
+    if (f->slot[face].state != SLOT_UNSET) return face;
+    if (f->slot[GB_FACE_SERIF].state != SLOT_UNSET) return GB_FACE_SERIF;
+    for (int i = 0; i < GB_FACE_COUNT; i++)
+        if (f->slot[i].state != SLOT_UNSET) return (gb_face)i;
+    return GB_FACE_COUNT;
+}
+
+/* Parses the face's file on first use; the parsed font definition or NULL. */
+static HPDF_FontDef parsed(gb_pdf_fonts *f, gb_face face)
+{
+    face_slot *s = &f->slot[face];
+    if (s->state == SLOT_PARSED) return s->def;
+    if (s->state != SLOT_SET) return NULL;
+    const char *name = HPDF_LoadTTFontFromFile(f->pdf, s->path, HPDF_TRUE);
+    HPDF_FontDef def = name ? HPDF_GetFontDef(f->pdf, name) : NULL;
+    if (!def) {
+        s->state = SLOT_FAILED;
+        gb_err_set(&f->err, GB_EINPUT, NULL, 0, 0,
+                   "libharu cannot load font file '%s' (error 0x%04X, detail %u)", s->path,
+                   (unsigned)HPDF_GetError(f->pdf), (unsigned)HPDF_GetErrorDetail(f->pdf));
+        return NULL;
+    }
+    s->def = def;
+    s->state = SLOT_PARSED;
+    return def;
+}
+
+/* Glyph id of cp in def, 0 if absent (libharu may return ids past the end for broken cmaps). */
+static unsigned glyph_id(HPDF_FontDef def, uint32_t cp)
+{
+    HPDF_TTFontDefAttr a = def->attr;
+    unsigned gid = HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)cp);
+    return gid < a->num_glyphs ? gid : 0;
+}
+
+static int drawable_cp(uint32_t cp)
+{
+    return cp <= 0xFFFF && cp >= 0x20 && !(cp >= 0x7F && cp < 0xA0) &&
+           !(cp >= 0xD800 && cp < 0xE000);
+}
+
+static gb_glyph_use lookup(gb_pdf_fonts *f, gb_face face, uint32_t cp)
+{
+    gb_glyph_use u = {GB_GLYPH_SUBST_BOX, face, '?', 500};
+    gb_face own = effective(f, face);
+    if (own == GB_FACE_COUNT) return u;
+    u.face = own;
+    HPDF_FontDef def = parsed(f, own);
+    unsigned gid;
+    if (def && drawable_cp(cp) && (gid = glyph_id(def, cp))) {
+        u.kind = GB_GLYPH_OWN;
+        u.cp = cp;
+        u.advance = HPDF_TTFontDef_GetGidWidth(def, (HPDF_UINT16)gid);
+        return u;
+    }
+    HPDF_FontDef fb = NULL;
+    if (own != GB_FACE_FALLBACK && f->slot[GB_FACE_FALLBACK].state != SLOT_UNSET)
+        fb = parsed(f, GB_FACE_FALLBACK);
+    if (fb && drawable_cp(cp) && (gid = glyph_id(fb, cp))) {
+        u.kind = GB_GLYPH_FALLBACK;
+        u.face = GB_FACE_FALLBACK;
+        u.cp = cp;
+        u.advance = HPDF_TTFontDef_GetGidWidth(fb, (HPDF_UINT16)gid);
+        return u;
+    }
+    /* Nothing has it: show a visible replacement rather than dropping the character. */
+    if (def && (gid = glyph_id(def, 0xFFFD))) {
+        u.kind = GB_GLYPH_SUBST;
+        u.cp = 0xFFFD;
+        u.advance = HPDF_TTFontDef_GetGidWidth(def, (HPDF_UINT16)gid);
+    } else if (fb && (gid = glyph_id(fb, 0xFFFD))) {
+        u.kind = GB_GLYPH_SUBST;
+        u.face = GB_FACE_FALLBACK;
+        u.cp = 0xFFFD;
+        u.advance = HPDF_TTFontDef_GetGidWidth(fb, (HPDF_UINT16)gid);
+    } else if (def && (gid = glyph_id(def, '?'))) {
+        u.advance = HPDF_TTFontDef_GetGidWidth(def, (HPDF_UINT16)gid);
+    }
+    return u;
+}
+
+gb_glyph_use gb_pdf_fonts_resolve(gb_pdf_fonts *f, gb_face face, uint32_t cp)
+{
+    if ((int)face < 0 || face >= GB_FACE_COUNT) face = GB_FACE_SERIF;
+    face_slot *s = &f->slot[face];
+    if (cp > 0xFFFF) return lookup(f, face, cp);
+    if (!s->cache) s->cache = calloc(0x10000, sizeof *s->cache);
+    if (s->cache && (s->cache[cp] & CACHE_VALID)) {
+        uint32_t c = s->cache[cp];
+        gb_glyph_use u;
+        u.kind = (gb_glyph_kind)(c >> 16 & 3);
+        u.advance = (int)(c & 0xFFFF);
+        gb_face own = effective(f, face);
+        switch (u.kind) {
+        case GB_GLYPH_OWN: u.face = own; u.cp = cp; break;
+        case GB_GLYPH_FALLBACK: u.face = GB_FACE_FALLBACK; u.cp = cp; break;
+        case GB_GLYPH_SUBST:
+            /* which face has U+FFFD is stable: recompute the cheap part */
+            u.face = (f->slot[own].def && glyph_id(f->slot[own].def, 0xFFFD)) ? own
+                                                                              : GB_FACE_FALLBACK;
+            u.cp = 0xFFFD;
+            break;
+        default: u.face = own == GB_FACE_COUNT ? face : own; u.cp = '?'; break;
+        }
+        return u;
+    }
+    gb_glyph_use u = lookup(f, face, cp);
+    /* do not cache results of a failed load: nothing will be drawn anyway */
+    if (s->cache && !f->err.code && u.advance >= 0 && u.advance <= 0xFFFF)
+        s->cache[cp] = CACHE_VALID | (uint32_t)u.kind << 16 | (uint32_t)u.advance;
+    return u;
+}
+
+HPDF_Font gb_pdf_fonts_font(gb_pdf_fonts *f, gb_face face)
+{
+    if ((int)face < 0 || face >= GB_FACE_COUNT) return NULL;
+    face_slot *s = &f->slot[face];
+    if (s->font) return s->font;
+    HPDF_FontDef def = parsed(f, face);
+    if (!def) return NULL;
+    /* The expensive step (a 65,536-entry CID map, LIBRARIES.md): done once per face and
+     * document, and only for faces that really draw text. */
+    s->font = HPDF_GetFont(f->pdf, def->base_font, "UTF-8");
+    if (!s->font)
+        gb_err_set(&f->err, GB_EINTERNAL, NULL, 0, 0,
+                   "libharu cannot create a UTF-8 font from '%s' (error 0x%04X, detail %u)",
+                   s->path, (unsigned)HPDF_GetError(f->pdf),
+                   (unsigned)HPDF_GetErrorDetail(f->pdf));
+    return s->font;
+}
+
+/* ---- gb_metrics over the fonts ---- */
+
+static double m_advance(void *ctx, gb_face face, const char *s, size_t len, double size)
+{
+    gb_pdf_fonts *f = ctx;
+    long sum = 0;
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        i += gb_utf8_decode(s + i, len - i, &cp);
+        sum += gb_pdf_fonts_resolve(f, face, cp).advance;
+    }
+    return (double)sum * size / 1000.0;
+}
+
+static void m_vmetrics(void *ctx, gb_face face, double size, gb_vmetrics *out)
+{
+    gb_pdf_fonts *f = ctx;
+    gb_face own = (int)face >= 0 && face < GB_FACE_COUNT ? effective(f, face) : GB_FACE_COUNT;
+    HPDF_FontDef def = own == GB_FACE_COUNT ? NULL : parsed(f, own);
+    /* Defaults (a typical Latin face) for a face that failed to load; the save then fails. */
+    double asc = 750, desc = 250, xh = 500, cap = 700;
+    if (def) {
+        asc = def->ascent;
+        desc = -(double)def->descent;
+        /* libharu reads x-height and cap height from the ink of 'x' and 'H'; CJK faces lack
+         * them (0), so keep the Latin defaults there. */
+        if (def->x_height) xh = def->x_height;
+        if (def->cap_height) cap = def->cap_height;
+    }
+    out->ascent = asc * size / 1000.0;
+    out->descent = (desc < 0 ? 0 : desc) * size / 1000.0;
+    out->x_height = xh * size / 1000.0;
+    out->cap_height = cap * size / 1000.0;
+}
+
+static void m_bbox(void *ctx, gb_face face, uint32_t cp, double size, gb_bbox *out)
+{
+    gb_pdf_fonts *f = ctx;
+    gb_glyph_use u = gb_pdf_fonts_resolve(f, face, cp);
+    double k = size / 1000.0;
+    memset(out, 0, sizeof *out);
+    if (u.kind == GB_GLYPH_SUBST_BOX) {
+        /* the box drawn around '?' (pdf_doc.c draws the same rectangle) */
+        out->urx = u.advance * k;
+        out->lly = -100 * k;
+        out->ury = 800 * k;
+        return;
+    }
+    HPDF_FontDef def = f->slot[u.face].def;
+    if (!def) return;
+    unsigned gid = glyph_id(def, u.cp);
+    HPDF_TTFontDefAttr a = def->attr;
+    /* An empty glyph (space) has no ink; reading its header would read the next glyph's. */
+    if (!gid || a->glyph_tbl.offsets[gid] == a->glyph_tbl.offsets[gid + 1]) return;
+    HPDF_Box b = HPDF_TTFontDef_GetCharBBox(def, (HPDF_UINT16)u.cp);
+    out->llx = b.left * k;
+    out->lly = b.bottom * k;
+    out->urx = b.right * k;
+    out->ury = b.top * k;
+}
+
+static int m_has_glyph(void *ctx, gb_face face, uint32_t cp)
+{
+    gb_glyph_use u = gb_pdf_fonts_resolve(ctx, face, cp);
+    return u.kind == GB_GLYPH_OWN;
+}
+
+gb_metrics gb_pdf_fonts_metrics(gb_pdf_fonts *f)
+{
+    gb_metrics m = {f, m_advance, m_vmetrics, m_bbox, m_has_glyph};
+    return m;
+}

@@ -1,0 +1,67 @@
+/* pdf_fonts.h — the TrueType faces of one PDF document over libharu 2.3.0: lazy loading, glyph
+ * look-up with fallback to GB_FACE_FALLBACK, and the gb_metrics that layout measures with.
+ *
+ * Used by pdf_doc.c; other modules reach fonts only through gb_pdf_doc_metrics (pdf_doc.h).
+ * Sources: LIBRARIES.md 2.1 (UTF-8 recipe, BMP only, missing glyphs not visible in widths, the
+ * per-document cost of HPDF_GetFont), the installed internal header hpdf_fontdef.h. */
+#ifndef GB_PDF_FONTS_H
+#define GB_PDF_FONTS_H
+
+#include "typeset/metrics.h"
+#include "util/diag.h"
+
+#include <hpdf.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct gb_pdf_fonts gb_pdf_fonts;
+
+/* How a code point is drawn. */
+typedef enum gb_glyph_kind {
+    GB_GLYPH_OWN = 0,      /* the face has the glyph */
+    GB_GLYPH_FALLBACK,     /* drawn from GB_FACE_FALLBACK */
+    GB_GLYPH_SUBST,        /* no loaded face has it: U+FFFD is drawn instead */
+    GB_GLYPH_SUBST_BOX     /* no face has it nor U+FFFD: '?' with a box around it is drawn */
+} gb_glyph_kind;
+
+typedef struct gb_glyph_use {
+    gb_glyph_kind kind;
+    gb_face face;          /* the face that draws it */
+    uint32_t cp;           /* the code point drawn (cp itself, U+FFFD or '?') */
+    int advance;           /* advance in 1/1000 em, exactly as libharu writes it in /W */
+} gb_glyph_use;
+
+/* A font table for pdf (borrowed; must outlive the table). NULL when out of memory. Faces are
+ * parsed (HPDF_LoadTTFontFromFile, ~0.6 ms for a DejaVu face, ~6 ms for Droid Sans Fallback) on
+ * first use by metrics or drawing, and become PDF fonts (HPDF_GetFont, ~8 ms each, plus the
+ * embedded program at save) only when text is first drawn in them, so an unused face costs
+ * nothing. Free with gb_pdf_fonts_free (NULL is fine); libharu objects belong to the HPDF_Doc. */
+gb_pdf_fonts *gb_pdf_fonts_new(HPDF_Doc pdf);
+void gb_pdf_fonts_free(gb_pdf_fonts *f);
+
+/* Sets the TrueType file of face. The file is checked now (it opens, is a TrueType font with
+ * glyf outlines and has every table libharu requires), parsed later. Returns 0, or GB_EINPUT
+ * with a message naming ttf_path (missing, unreadable, CFF-flavoured OpenType, collection,
+ * missing table), or GB_EINTERNAL (out of memory; face out of range). A face may be set once. */
+int gb_pdf_fonts_set(gb_pdf_fonts *f, gb_face face, const char *ttf_path, gb_err *e);
+
+/* 1 if a file is set for face. */
+int gb_pdf_fonts_is_set(const gb_pdf_fonts *f, gb_face face);
+
+/* How face draws cp (cached per face for the BMP). A face without a file uses GB_FACE_SERIF's
+ * file (or the first face set). Code points above U+FFFF and C0/C1 controls are treated as
+ * missing (libharu 2.3.0 cannot show them). */
+gb_glyph_use gb_pdf_fonts_resolve(gb_pdf_fonts *f, gb_face face, uint32_t cp);
+
+/* The libharu font to draw face with (created by the first call), or NULL on failure (the
+ * error is then in gb_pdf_fonts_error). */
+HPDF_Font gb_pdf_fonts_font(gb_pdf_fonts *f, gb_face face);
+
+/* The first error met while loading a face lazily (code GB_OK if none). Borrowed. */
+const gb_err *gb_pdf_fonts_error(const gb_pdf_fonts *f);
+
+/* Metrics over these fonts; ctx is f (borrowed). Advances follow gb_pdf_fonts_resolve exactly,
+ * so what is measured is what is drawn. */
+gb_metrics gb_pdf_fonts_metrics(gb_pdf_fonts *f);
+
+#endif

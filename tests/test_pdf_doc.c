@@ -1,0 +1,471 @@
+/* test_pdf_doc.c — the libharu backend: real DejaVu fonts, read back with poppler-utils. */
+#include "gb_test.h"
+
+#include "typeset/dlist.h"
+#include "typeset/pdf_doc.h"
+#include "util/utf8.h"
+
+#include <hpdf.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define SERIF "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+#define BOLD "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf"
+#define MONO "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
+#define DROID "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"
+
+static char tmpdir[256];
+
+static const char *tpath(const char *name)
+{
+    static char buf[4][512];
+    static int k;
+    if (!tmpdir[0]) {
+        snprintf(tmpdir, sizeof tmpdir, "/tmp/gb_pdf_test_XXXXXX");
+        if (!mkdtemp(tmpdir)) tmpdir[0] = '\0';
+    }
+    k = (k + 1) % 4;
+    snprintf(buf[k], sizeof buf[k], "%s/%s", tmpdir, name);
+    return buf[k];
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *s = malloc((size_t)n + 1);
+    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) { free(s); s = NULL; }
+    if (s) s[n] = '\0';
+    fclose(f);
+    if (len) *len = (size_t)n;
+    return s;
+}
+
+/* Collapses runs of white space to one space and trims, in place. */
+static char *squash(char *s)
+{
+    char *w = s;
+    int sp = 1;
+    for (char *r = s; *r; r++) {
+        if (*r == ' ' || *r == '\n' || *r == '\t' || *r == '\f' || *r == '\r') {
+            if (!sp) *w++ = ' ';
+            sp = 1;
+        } else {
+            *w++ = *r;
+            sp = 0;
+        }
+    }
+    if (w > s && w[-1] == ' ') w--;
+    *w = '\0';
+    return s;
+}
+
+static gb_pdf_doc *new_doc(int with_fallback)
+{
+    gb_err e = {0};
+    gb_pdf_doc *d = gb_pdf_doc_new(&e);
+    GB_ASSERT_MSG(d != NULL, "doc_new: %s", e.msg);
+    if (!d) return NULL;
+    int rc = gb_pdf_doc_set_face(d, GB_FACE_SERIF, SERIF, &e);
+    rc |= gb_pdf_doc_set_face(d, GB_FACE_SERIF_BOLD, BOLD, &e);
+    rc |= gb_pdf_doc_set_face(d, GB_FACE_MONO, MONO, &e);
+    if (with_fallback) rc |= gb_pdf_doc_set_face(d, GB_FACE_FALLBACK, DROID, &e);
+    GB_ASSERT_MSG(rc == 0, "set_face: %s", e.msg);
+    return d;
+}
+
+static const char *LINE1 = "Gradient descent: w \xe2\x86\x90 w \xe2\x88\x92 \xce\xb7 \xe2\x88\x82" "C/\xe2\x88\x82w";
+static const char *LINE2 = "Sch\xc3\xbcler: \xe7\x8e\x8b\xe5\xb0\x8f\xe6\x98\x8e (Wang)";  /* 王小明 */
+static const char *LINE3 = "mono 0.0002151472258";
+
+/* A page with three text lines, a red filled rectangle, a dashed blue line, a green circle. */
+static int draw_sample(gb_pdf_doc *d, gb_err *e)
+{
+    gb_dlist *dl = gb_dlist_new();
+    int rc = gb_dl_text(dl, GB_FACE_SERIF, 14, 0, 0, LINE1, strlen(LINE1), GB_BLACK);
+    rc |= gb_dl_text(dl, GB_FACE_SERIF_BOLD, 14, 0, -24, LINE2, strlen(LINE2),
+                     (gb_rgb){0.1, 0.2, 0.6});
+    rc |= gb_dl_text(dl, GB_FACE_MONO, 12, 0, -48, LINE3, strlen(LINE3), GB_BLACK);
+    gb_stroke st = {2, 0, 0, GB_BLACK};
+    gb_rgb red = {0.9, 0.1, 0.1}, green = {0.1, 0.7, 0.2};
+    rc |= gb_dl_rect(dl, 0, -150, 120, 60, &red, &st);
+    gb_stroke dash = {1.5, 4, 3, {0, 0, 1}};
+    rc |= gb_dl_line(dl, 0, -170, 300, -170, &dash);
+    rc |= gb_dl_circle(dl, 220, -120, 30, &green, NULL);
+    GB_ASSERT_MSG(rc == 0, "building the display list");
+    if (gb_pdf_page_add(d, 595, 842, e) < 0) { gb_dlist_free(dl); return -1; }
+    rc = gb_pdf_page_draw(d, dl, 72, 760, e);
+    gb_dlist_free(dl);
+    return rc;
+}
+
+static int save_sample(const char *path, int with_fallback, gb_err *e)
+{
+    gb_pdf_doc *d = new_doc(with_fallback);
+    if (!d) return -1;
+    gb_pdf_info info = {"Workbook \xe2\x80\x94 \xcf\x83", "Ada", "Neural networks", "sigmoid",
+                        "gradbook", 1700000000};
+    int rc = gb_pdf_doc_set_info(d, &info, e);
+    if (!rc) rc = draw_sample(d, e);
+    if (!rc) rc = gb_pdf_doc_save(d, path, e);
+    gb_pdf_doc_free(d);
+    return rc;
+}
+
+static void test_text_roundtrip(void)
+{
+    gb_err e = {0};
+    const char *pdf = tpath("sample.pdf");
+    int rc = save_sample(pdf, 1, &e);
+    GB_ASSERT_MSG(rc == 0, "save: %s", e.msg);
+    char cmd[1024], *out = NULL;
+    snprintf(cmd, sizeof cmd, "pdftotext -q '%s' -", pdf);
+    GB_ASSERT_MSG(gb_test_run(cmd, &out) == 0 && out, "pdftotext failed");
+    if (!out) return;
+    squash(out);
+    char want[512];
+    snprintf(want, sizeof want, "%s %s %s", LINE1, LINE2, LINE3);
+    squash(want);
+    GB_ASSERT_MSG(strcmp(out, want) == 0, "extracted '%s', want '%s'", out, want);
+    free(out);
+    out = NULL;
+    /* every font embedded: the 'emb' column of pdffonts says yes on each font line */
+    snprintf(cmd, sizeof cmd, "pdffonts '%s'", pdf);
+    GB_ASSERT_MSG(gb_test_run(cmd, &out) == 0 && out, "pdffonts failed");
+    if (!out) return;
+    int fonts = 0, embedded = 0;
+    for (char *l = strtok(out, "\n"); l; l = strtok(NULL, "\n")) {
+        if (!strstr(l, "CID TrueType")) continue;
+        fonts++;
+        if (strstr(l, "Identity-H       yes")) embedded++;
+    }
+    /* Serif, Serif Bold, Mono, and the fallback for the CJK name */
+    GB_ASSERT_MSG(fonts == 4 && embedded == 4, "%d fonts, %d embedded", fonts, embedded);
+    free(out);
+    out = NULL;
+    snprintf(cmd, sizeof cmd, "pdfinfo '%s'", pdf);
+    GB_ASSERT_MSG(gb_test_run(cmd, &out) == 0 && out, "pdfinfo failed");
+    if (out) {
+        GB_ASSERT_MSG(strstr(out, "Workbook \xe2\x80\x94 \xcf\x83") != NULL, "title: %s", out);
+        GB_ASSERT_MSG(strstr(out, "Ada") != NULL, "author: %s", out);
+    }
+    free(out);
+}
+
+/* Unused faces cost nothing: a document drawing only serif text holds one font. */
+static void test_lazy_faces(void)
+{
+    gb_err e = {0};
+    gb_pdf_doc *d = new_doc(1);
+    gb_dlist *dl = gb_dlist_new();
+    gb_dl_text(dl, GB_FACE_SERIF, 12, 0, 0, "plain", 5, GB_BLACK);
+    int rc = gb_pdf_page_add(d, 200, 200, &e) < 0;
+    if (!rc) rc = gb_pdf_page_draw(d, dl, 10, 100, &e);
+    if (!rc) rc = gb_pdf_doc_save(d, tpath("lazy.pdf"), &e);
+    GB_ASSERT_MSG(rc == 0, "%s", e.msg);
+    gb_dlist_free(dl);
+    gb_pdf_doc_free(d);
+    char cmd[600], *out = NULL;
+    snprintf(cmd, sizeof cmd, "pdffonts '%s' | grep -c 'CID TrueType'", tpath("lazy.pdf"));
+    gb_test_run(cmd, &out);
+    GB_ASSERT_MSG(out && atoi(out) == 1, "fonts in the file: %s", out ? out : "?");
+    free(out);
+}
+
+static void test_reproducible(void)
+{
+    gb_err e = {0};
+    char a[512], b[512];
+    snprintf(a, sizeof a, "%s", tpath("rep1.pdf"));
+    snprintf(b, sizeof b, "%s", tpath("rep2.pdf"));
+    GB_ASSERT_MSG(save_sample(a, 1, &e) == 0, "%s", e.msg);
+    GB_ASSERT_MSG(save_sample(b, 1, &e) == 0, "%s", e.msg);
+    size_t na = 0, nb = 0;
+    char *sa = slurp(a, &na), *sb = slurp(b, &nb);
+    GB_ASSERT_MSG(sa && sb && na == nb && na > 1000 && memcmp(sa, sb, na) == 0,
+                  "two runs differ (%zu vs %zu bytes)", na, nb);
+    /* the fixed date is in the file: 1700000000 = 2023-11-14 22:13:20 UTC */
+    GB_ASSERT_MSG(sa && strstr(sa, "D:20231114221320Z") != NULL, "creation date not found");
+    free(sa);
+    free(sb);
+}
+
+static void test_missing_font(void)
+{
+    gb_err e = {0};
+    gb_pdf_doc *d = gb_pdf_doc_new(&e);
+    const char *bad = "/nonexistent/dir/NoSuchFont.ttf";
+    int rc = gb_pdf_doc_set_face(d, GB_FACE_SERIF, bad, &e);
+    GB_ASSERT_MSG(rc == GB_EINPUT && e.code == GB_EINPUT && strstr(e.msg, bad),
+                  "rc %d msg '%s'", rc, e.msg);
+    /* a file that is not a font */
+    const char *txt = tpath("notafont.ttf");
+    FILE *f = fopen(txt, "w");
+    if (f) { fputs("this is not a TrueType font at all\n", f); fclose(f); }
+    gb_err_clear(&e);
+    rc = gb_pdf_doc_set_face(d, GB_FACE_SANS, txt, &e);
+    GB_ASSERT_MSG(rc == GB_EINPUT && strstr(e.msg, txt), "rc %d msg '%s'", rc, e.msg);
+    gb_pdf_doc_free(d);
+    /* nothing written for the failed document: output path must not appear */
+    GB_ASSERT_MSG(access(tpath("never.pdf"), F_OK) != 0, "file appeared");
+}
+
+/* Counts the entries of tmpdir that start with '.' (temporary files). */
+static int hidden_files(void)
+{
+    char cmd[600], *out = NULL;
+    snprintf(cmd, sizeof cmd, "ls -A '%s' | grep -c '^\\.'", tmpdir);
+    gb_test_run(cmd, &out);
+    int n = out ? atoi(out) : -1;
+    free(out);
+    return n;
+}
+
+static void test_failure_leaves_file(void)
+{
+    const char *path = tpath("keep.pdf");
+    FILE *f = fopen(path, "w");
+    if (f) { fputs("precious", f); fclose(f); }
+    gb_err e = {0};
+    gb_pdf_doc *d = new_doc(0);
+    int dest = gb_pdf_dest_new(d);   /* used by a link, never placed */
+    gb_dlist *dl = gb_dlist_new();
+    gb_dl_text(dl, GB_FACE_SERIF, 12, 0, 0, "see later", 9, GB_BLACK);
+    gb_dl_link(dl, 0, -2, 50, 12, dest);
+    gb_pdf_page_add(d, 300, 300, &e);
+    int rc = gb_pdf_page_draw(d, dl, 20, 200, &e);
+    GB_ASSERT_MSG(rc == 0, "%s", e.msg);
+    rc = gb_pdf_doc_save(d, path, &e);
+    GB_ASSERT_MSG(rc == GB_EINTERNAL && strstr(e.msg, "never placed"), "rc %d '%s'", rc, e.msg);
+    gb_dlist_free(dl);
+    gb_pdf_doc_free(d);
+    char *s = slurp(path, NULL);
+    GB_ASSERT_MSG(s && strcmp(s, "precious") == 0, "existing file changed: '%s'", s ? s : "");
+    free(s);
+    GB_ASSERT_MSG(hidden_files() == 0, "temporary files left in %s", tmpdir);
+
+    /* a label for a page that does not exist is refused */
+    gb_err_clear(&e);
+    d = new_doc(0);
+    gb_pdf_page_add(d, 300, 300, &e);
+    rc = gb_pdf_page_label(d, 5, GB_LABEL_DECIMAL, 1, NULL, &e);
+    GB_ASSERT_MSG(rc == GB_EINTERNAL, "label on a missing page accepted");
+    gb_pdf_doc_free(d);
+}
+
+/* Object number of the n-th (0-based) "/Type /Page" object in an uncompressed-dictionary PDF,
+ * in the order of the /Kids array. */
+static int page_obj(const char *pdf, int n)
+{
+    const char *k = strstr(pdf, "/Kids [");
+    if (!k) return -1;
+    k += 7;
+    int obj = -1;
+    for (int i = 0; i <= n; i++) {
+        char *end;
+        obj = (int)strtol(k, &end, 10);
+        if (end == k) return -1;
+        k = strstr(end, " R");
+        if (!k) return -1;
+        k += 2;
+    }
+    return obj;
+}
+
+/* Encodes UTF-8 s as the UTF-16BE hex string libharu writes for UTF-8 outline titles. */
+static void utf16hex(const char *s, char *out)
+{
+    size_t n = strlen(s), i = 0;
+    out += sprintf(out, "FEFF");
+    while (i < n) {
+        uint32_t cp;
+        i += gb_utf8_decode(s + i, n - i, &cp);
+        out += sprintf(out, "%04X", (unsigned)cp);
+    }
+}
+
+static void test_links_outline(void)
+{
+    gb_err e = {0};
+    gb_pdf_doc *d = new_doc(0);
+    int rc = 0;
+    /* table of contents on page 1 points to page 3, which does not exist yet */
+    int ch1 = gb_pdf_dest_new(d), ch2 = gb_pdf_dest_new(d);
+    GB_ASSERT_MSG(ch1 >= 0 && ch2 >= 0, "dest_new");
+    const char *t1 = "1 Sigmoid \xcf\x83", *t2 = "1.1 Ableitung \xcf\x83\xe2\x80\xb2", *t3 = "2 Gr\xc3\xbc\x6e";
+    rc |= gb_pdf_outline_add(d, 1, t1, ch1, &e);
+    rc |= gb_pdf_outline_add(d, 2, t2, ch1, &e);
+    rc |= gb_pdf_outline_add(d, 1, t3, ch2, &e);
+    GB_ASSERT_MSG(rc == 0, "outline: %s", e.msg);
+    GB_ASSERT_MSG(gb_pdf_outline_add(d, 3, "skip", -1, &e) == GB_EINTERNAL, "level jump");
+    gb_err_clear(&e);
+    gb_dlist *toc = gb_dlist_new();
+    gb_dl_text(toc, GB_FACE_SERIF, 12, 0, 0, "Chapter 2 ...... 3", 18, GB_BLACK);
+    gb_dl_link(toc, 0, -3, 120, 14, ch2);
+    rc |= gb_pdf_page_add(d, 400, 400, &e) != 0;
+    rc |= gb_pdf_page_draw(d, toc, 30, 350, &e);
+    rc |= gb_pdf_page_add(d, 400, 400, &e) != 1;
+    rc |= gb_pdf_dest_place(d, ch1, 1, 0, 400, &e);
+    rc |= gb_pdf_page_add(d, 400, 400, &e) != 2;
+    rc |= gb_pdf_dest_place(d, ch2, 2, 0, 380, &e);
+    rc |= gb_pdf_page_label(d, 0, GB_LABEL_ROMAN_LOWER, 1, NULL, &e);
+    rc |= gb_pdf_page_label(d, 1, GB_LABEL_DECIMAL, 1, NULL, &e);
+    GB_ASSERT_MSG(rc == 0, "pages: %s", e.msg);
+    const char *path = tpath("links.pdf");
+    rc = gb_pdf_doc_save(d, path, &e);
+    GB_ASSERT_MSG(rc == 0, "save: %s", e.msg);
+    gb_dlist_free(toc);
+    gb_pdf_doc_free(d);
+    char *s = slurp(path, NULL);
+    if (!s) { GB_ASSERT_MSG(0, "no file"); return; }
+    /* the link annotation exists, has no border, and its /Dest is page 3's object */
+    const char *annot = strstr(s, "/Subtype /Link");
+    GB_ASSERT_MSG(annot != NULL, "no link annotation");
+    GB_ASSERT_MSG(strstr(s, "/Border [0 0 0]") != NULL, "link border not 0");
+    int p3 = page_obj(s, 2), p1 = page_obj(s, 0);
+    char want[64];
+    snprintf(want, sizeof want, "/Dest [%d 0 R /XYZ", p3);
+    GB_ASSERT_MSG(p3 > 0 && strstr(s, want) != NULL, "no /Dest to page 3 (obj %d)", p3);
+    /* the annotation is on page 1: page 1's dictionary has /Annots */
+    char pg[64];
+    snprintf(pg, sizeof pg, "\n%d 0 obj", p1);
+    const char *p1d = strstr(s, pg), *p1end = p1d ? strstr(p1d, "endobj") : NULL;
+    const char *an = p1d ? strstr(p1d, "/Annots") : NULL;
+    GB_ASSERT_MSG(an && an < p1end, "page 1 (obj %d) has no /Annots", p1);
+    /* outline titles as UTF-16BE, opened, and the viewer shows the outline */
+    char hex[256];
+    const char *titles[] = {t1, t2, t3};
+    for (int i = 0; i < 3; i++) {
+        utf16hex(titles[i], hex);
+        GB_ASSERT_MSG(strstr(s, hex) != NULL, "outline title %s (%s) missing", titles[i], hex);
+    }
+    GB_ASSERT_MSG(strstr(s, "/PageMode /UseOutlines") != NULL, "page mode");
+    GB_ASSERT_MSG(strstr(s, "/PageLabels") != NULL && strstr(s, "/S /r") != NULL,
+                  "page labels");
+    free(s);
+    /* poppler agrees: three pages, labels i, 1, 2 */
+    char cmd[600], *out = NULL;
+    snprintf(cmd, sizeof cmd, "pdfinfo '%s'", path);
+    gb_test_run(cmd, &out);
+    GB_ASSERT_MSG(out && strstr(out, "Pages:          3"), "pdfinfo: %s", out ? out : "");
+    free(out);
+}
+
+/* Our advances equal libharu's own Type0 width computation (HPDF_Font_TextWidth), per face, and
+ * a CJK ideograph in the serif face measures as the fallback face's ideograph. */
+static void test_metrics_match_libharu(void)
+{
+    gb_pdf_doc *d = new_doc(1);
+    gb_metrics m = gb_pdf_doc_metrics(d);
+    HPDF_Doc ref = HPDF_New(NULL, NULL);
+    HPDF_UseUTFEncodings(ref);
+    HPDF_Font serif = HPDF_GetFont(ref, HPDF_LoadTTFontFromFile(ref, SERIF, HPDF_TRUE), "UTF-8");
+    HPDF_Font droid = HPDF_GetFont(ref, HPDF_LoadTTFontFromFile(ref, DROID, HPDF_TRUE), "UTF-8");
+    const char *latin = "Gradient \xe2\x88\x82" "C/\xe2\x88\x82w = \xce\xb4 a";
+    HPDF_TextWidth tw = HPDF_Font_TextWidth(serif, (const HPDF_BYTE *)latin,
+                                            (HPDF_UINT)strlen(latin));
+    GB_ASSERT_NEAR(m.advance(m.ctx, GB_FACE_SERIF, latin, strlen(latin), 11),
+                   tw.width * 11.0 / 1000.0, 1e-9);
+    const char *cjk = "\xe7\x8e\x8b\xe5\xb0\x8f";
+    tw = HPDF_Font_TextWidth(droid, (const HPDF_BYTE *)cjk, (HPDF_UINT)strlen(cjk));
+    GB_ASSERT_NEAR(m.advance(m.ctx, GB_FACE_SERIF, cjk, strlen(cjk), 10),
+                   tw.width * 10.0 / 1000.0, 1e-9);
+    GB_ASSERT_MSG(!m.has_glyph(m.ctx, GB_FACE_SERIF, 0x738B), "serif claims U+738B");
+    GB_ASSERT_MSG(m.has_glyph(m.ctx, GB_FACE_SERIF, 'A'), "serif lacks A");
+    gb_vmetrics v;
+    m.vmetrics(m.ctx, GB_FACE_SERIF, 10, &v);
+    GB_ASSERT_NEAR(v.ascent, HPDF_Font_GetAscent(serif) * 10.0 / 1000.0, 1e-9);
+    GB_ASSERT_NEAR(v.descent, -HPDF_Font_GetDescent(serif) * 10.0 / 1000.0, 1e-9);
+    GB_ASSERT_NEAR(v.x_height, HPDF_Font_GetXHeight(serif) * 10.0 / 1000.0, 1e-9);
+    /* 'g' descends below the baseline, 'x' sits on it, a space has no ink */
+    gb_bbox b;
+    m.glyph_bbox(m.ctx, GB_FACE_SERIF, 'g', 10, &b);
+    GB_ASSERT_MSG(b.lly < -1 && b.ury > 3 && b.urx > b.llx, "g box %g %g %g %g", b.llx, b.lly,
+                  b.urx, b.ury);
+    m.glyph_bbox(m.ctx, GB_FACE_SERIF, 'x', 10, &b);
+    GB_ASSERT_NEAR(b.lly, 0, 0.05);
+    GB_ASSERT_NEAR(b.ury, v.x_height, 0.05);
+    m.glyph_bbox(m.ctx, GB_FACE_SERIF, ' ', 10, &b);
+    GB_ASSERT_MSG(b.llx == 0 && b.urx == 0 && b.ury == 0, "space has ink");
+    HPDF_Free(ref);
+    gb_pdf_doc_free(d);
+}
+
+/* A character no font has is drawn visibly (U+FFFD), counted, and measured as drawn. */
+static void test_missing_glyph(void)
+{
+    gb_err e = {0};
+    gb_pdf_doc *d = new_doc(0);
+    gb_metrics m = gb_pdf_doc_metrics(d);
+    const char *t = "a\xee\x80\x80" "b";   /* a U+E000 b: private use, in no font */
+    double w = m.advance(m.ctx, GB_FACE_SERIF, t, strlen(t), 10);
+    double w2 = m.advance(m.ctx, GB_FACE_SERIF, "a\xef\xbf\xbd" "b", 5, 10);
+    GB_ASSERT_NEAR(w, w2, 1e-12);
+    gb_dlist *dl = gb_dlist_new();
+    gb_dl_text(dl, GB_FACE_SERIF, 12, 0, 0, t, strlen(t), GB_BLACK);
+    gb_pdf_page_add(d, 200, 100, &e);
+    int rc = gb_pdf_page_draw(d, dl, 10, 50, &e);
+    GB_ASSERT_MSG(rc == 0, "%s", e.msg);
+    GB_ASSERT_MSG(gb_pdf_doc_missing_glyphs(d) == 1, "missing %zu",
+                  gb_pdf_doc_missing_glyphs(d));
+    const char *path = tpath("missing.pdf");
+    rc = gb_pdf_doc_save(d, path, &e);
+    GB_ASSERT_MSG(rc == 0, "%s", e.msg);
+    gb_dlist_free(dl);
+    gb_pdf_doc_free(d);
+    char cmd[600], *out = NULL;
+    snprintf(cmd, sizeof cmd, "pdftotext -q '%s' -", path);
+    gb_test_run(cmd, &out);
+    GB_ASSERT_MSG(out && strstr(out, "a\xef\xbf\xbd" "b"), "extracted '%s'", out ? out : "");
+    free(out);
+}
+
+static void test_bad_input(void)
+{
+    gb_err e = {0};
+    gb_pdf_doc *d = new_doc(0);
+    gb_dlist *dl = gb_dlist_new();
+    gb_dl_text(dl, GB_FACE_SERIF, 12, NAN, 0, "x", 1, GB_BLACK);
+    GB_ASSERT_MSG(gb_pdf_page_draw(d, dl, 0, 0, &e) == GB_EINTERNAL, "draw before a page");
+    gb_err_clear(&e);
+    GB_ASSERT_MSG(gb_pdf_page_add(d, 0, 100, &e) == -1, "zero-width page accepted");
+    gb_err_clear(&e);
+    gb_pdf_page_add(d, 100, 100, &e);
+    GB_ASSERT_MSG(gb_pdf_page_draw(d, dl, 0, 0, &e) == GB_EINTERNAL && strstr(e.msg, "nan"),
+                  "NaN coordinate: '%s'", e.msg);
+    gb_err_clear(&e);
+    GB_ASSERT_MSG(gb_pdf_dest_place(d, 7, 0, 0, 0, &e) == GB_EINTERNAL, "unknown dest");
+    gb_dlist_free(dl);
+    gb_pdf_doc_free(d);
+}
+
+/* Suite clean-up: removes the temporary directory (kept when GB_KEEP_PDF is set). */
+static int cleanup(void)
+{
+    if (!tmpdir[0] || getenv("GB_KEEP_PDF")) return 0;
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    gb_test_run(cmd, NULL);
+    return 0;
+}
+
+GB_TEST_SUITE(pdf_doc)
+{
+    CU_pSuite s = CU_add_suite("pdf_doc", NULL, cleanup);
+    GB_ADD(s, test_text_roundtrip);
+    GB_ADD(s, test_lazy_faces);
+    GB_ADD(s, test_reproducible);
+    GB_ADD(s, test_missing_font);
+    GB_ADD(s, test_failure_leaves_file);
+    GB_ADD(s, test_links_outline);
+    GB_ADD(s, test_metrics_match_libharu);
+    GB_ADD(s, test_missing_glyph);
+    GB_ADD(s, test_bad_input);
+}
