@@ -15,7 +15,7 @@ BUILD   ?= out/build
 OPT     ?= -O2
 SANITIZE ?=
 
-PKGS    := gsl libcmark cunit jansson inih
+PKGS    := gsl libcmark-gfm cunit jansson inih
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla
 CFLAGS  ?= $(OPT) -g
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -DGB_DATADIR=\"$(PREFIX)/share/gradbook\" $(WARN) $(CFLAGS) -MMD -MP -Isrc \

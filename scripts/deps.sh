@@ -15,7 +15,8 @@ need pkg-config       /usr/bin/pkg-config
 need libhpdf-dev      /usr/include/hpdf.h
 need libgsl-dev       /usr/include/gsl/gsl_deriv.h
 need libcunit1-dev    /usr/include/CUnit/Basic.h
-need libcmark-dev     /usr/include/cmark.h
+need libcmark-gfm-dev /usr/include/cmark-gfm.h
+need libcmark-gfm-extensions-dev /usr/include/cmark-gfm-core-extensions.h
 need libinih-dev      /usr/include/ini.h
 need libcsv-dev       /usr/include/csv.h
 need libjansson-dev   /usr/include/jansson.h

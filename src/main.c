@@ -26,6 +26,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"check", gb_cmd_check},
+    {"bench", gb_cmd_bench},
 
 };
 

@@ -1,0 +1,107 @@
+/* blocks.h — a chapter as gradbook's document model: blocks of inline spans, parsed from
+ * CommonMark (chapter.h) and turned into pages by the composer. Knows nothing of PDF.
+ *
+ * Chapter syntax (CommonMark + GitHub pipe tables, plus):
+ *   $...$            inline math (TeX subset, typeset/math_parse.h); "\$" is a literal dollar
+ *   $$ ... $$        display math, on lines of its own (may span lines); may hold \label{eq:NAME}
+ *                    and \begin{aligned}...\end{aligned}
+ *   {{NAME}}         the value of named quantity NAME (model/quantity.h), default format
+ *   {{NAME:FMT}}     ... in printf-like format FMT: ".4f", ".3e", ".6g", "d" (integer), "%" (a
+ *                    fraction shown as a percentage, e.g. ".1%")
+ *   {{?NAME:FMT}}    a question: the value in a report, a blank in a worksheet (issue 4)
+ *   {{ref:LABEL}}    a reference: "Figure 3", "Table 2", "(4)" for equations, "Section 2.1"
+ *   # Title {#sec:LABEL}   headings may carry a label; "{-}" makes a heading unnumbered
+ *   ```gradbook NAME [KEY=VALUE | KEY="VALUE WITH SPACES"]... [#LABEL]
+ *   Caption text (inline markdown, math and values allowed).
+ *   ```              a computation block: a figure or table that gradbook computes (the NAMEs are
+ *                    listed in book/computations.h); the body is its caption
+ * Math and values are found before Markdown parsing, so backslashes, underscores, asterisks and
+ * brackets inside $...$ reach the math typesetter untouched; inside code spans and fenced code they
+ * are literal text. Values inside math ($C = {{C:.4f}}$) are substituted into the TeX. */
+#ifndef GB_BLOCKS_H
+#define GB_BLOCKS_H
+
+#include <stddef.h>
+
+/* A place in a source file: 1-based line and column (columns count bytes). */
+typedef struct gb_srcpos {
+    const char *file;    /* borrowed from the chapter (gb_chapter.path) */
+    unsigned line, col;
+} gb_srcpos;
+
+typedef enum gb_span_kind {
+    GB_SPAN_TEXT,        /* text: UTF-8 in text, styled by style */
+    GB_SPAN_CODE,        /* inline code: literal text in text */
+    GB_SPAN_MATH,        /* inline math: TeX in text (values not yet substituted) */
+    GB_SPAN_VALUE,       /* {{NAME:FMT}}: name, fmt (fmt "" = default) */
+    GB_SPAN_QUESTION,    /* {{?NAME:FMT}} */
+    GB_SPAN_REF,         /* {{ref:LABEL}}: label in name */
+    GB_SPAN_BREAK        /* a hard line break */
+} gb_span_kind;
+
+enum { GB_STYLE_EM = 1, GB_STYLE_STRONG = 2 };
+
+typedef struct gb_span {
+    gb_span_kind kind;
+    unsigned style;      /* GB_STYLE_* bits (TEXT, CODE, VALUE spans inside emphasis) */
+    char *text;          /* TEXT, CODE, MATH; owned */
+    char *name;          /* VALUE, QUESTION: quantity name; REF: label; owned */
+    char *fmt;           /* VALUE, QUESTION: format without '%' ("" = default); owned */
+    char *url;           /* a link's destination when the span is inside a link, else NULL */
+    gb_srcpos pos;       /* where the span starts (exact for MATH/VALUE/QUESTION/REF; the
+                            enclosing block's line for TEXT) */
+} gb_span;
+
+typedef enum gb_block_kind {
+    GB_BLOCK_HEADING,    /* level, spans, label, numbered */
+    GB_BLOCK_PARAGRAPH,  /* spans */
+    GB_BLOCK_LIST,       /* ordered, start, children (each GB_BLOCK_ITEM) */
+    GB_BLOCK_ITEM,       /* children (blocks of one list item) */
+    GB_BLOCK_QUOTE,      /* children */
+    GB_BLOCK_CODE,       /* info (language, may be ""), text (the listing, ends with '\n') */
+    GB_BLOCK_MATH,       /* text (TeX of a display equation), label (from \label, or NULL) */
+    GB_BLOCK_COMPUTE,    /* name, opts, label (#LABEL), spans (the caption) */
+    GB_BLOCK_TABLE,      /* rows x cols cells (row 0 = header), aligns */
+    GB_BLOCK_RULE        /* a thematic break */
+} gb_block_kind;
+
+typedef struct gb_option {
+    char *key, *value;   /* owned; value "" for a bare key */
+    gb_srcpos pos;       /* where KEY starts */
+} gb_option;
+
+typedef struct gb_block gb_block;
+
+struct gb_block {
+    gb_block_kind kind;
+    gb_srcpos pos;       /* first line of the block */
+    int level;           /* HEADING: 1..6 */
+    int numbered;        /* HEADING: 1 unless marked {-} */
+    int ordered, start;  /* LIST */
+    char *label;         /* HEADING {#...}, MATH \label{...}, COMPUTE #...; owned or NULL */
+    char *info;          /* CODE: info string; owned */
+    char *text;          /* CODE, MATH; owned */
+    char *name;          /* COMPUTE: computation name; owned */
+    gb_option *opts;     /* COMPUTE */
+    size_t nopts;
+    gb_span *spans;      /* HEADING, PARAGRAPH, COMPUTE (caption), table cells */
+    size_t nspans;
+    gb_block *children;  /* LIST, ITEM, QUOTE; TABLE: rows*cols cells (PARAGRAPH blocks) */
+    size_t nchildren;
+    size_t rows, cols;   /* TABLE */
+    char *aligns;        /* TABLE: cols chars 'l', 'c', 'r' or 'n' (none); owned */
+};
+
+typedef struct gb_chapter {
+    char *path;          /* owned; gb_srcpos.file points here */
+    gb_block *blocks;
+    size_t nblocks;
+} gb_chapter;
+
+/* Looks up option key of a COMPUTE block: its value (borrowed) or NULL. */
+const char *gb_block_option(const gb_block *b, const char *key);
+
+/* Frees everything a chapter owns (not the struct itself); NULL-safe. */
+void gb_chapter_free(gb_chapter *c);
+
+#endif
