@@ -11,6 +11,8 @@ static const char help[] =
     "usage: gradbook COMMAND [OPTIONS]\n"
     "\n"
     "commands:\n"
+    "  report   the exercise as a typeset PDF (default out/report.pdf)\n"
+    "           [-o FILE] [--params FILE] [--set NAME=VALUE]... [--seed N] [--template FILE]\n"
     "  check    the worked example's forward pass, deltas and gradients, each gradient\n"
     "           verified with GSL numerical differentiation\n"
     "           [--params FILE] [--set NAME=VALUE]... [--seed N] [--step H] [--json]\n"
@@ -25,6 +27,7 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
+    {"report", gb_cmd_report},
     {"check", gb_cmd_check},
     {"bench", gb_cmd_bench},
 

@@ -6,5 +6,6 @@
 
 int gb_cmd_check(int argc, char **argv);
 int gb_cmd_bench(int argc, char **argv);
+int gb_cmd_report(int argc, char **argv);
 
 #endif

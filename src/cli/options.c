@@ -64,6 +64,9 @@ int gb_cli_parse(const char *cmd, int argc, char **argv, int first, int allowed,
                 return gb_err_set(e, GB_EINPUT, NULL, 0, 0,
                                   "%s: --step: expected a positive number, got '%s'", cmd, v);
             o->step = h;
+        } else if ((allowed & GB_OPT_TEMPLATE) && is_opt(a, "--template")) {
+            if (!(v = value_of(cmd, argc, argv, &i, e))) return GB_EINPUT;
+            o->template_path = v;
         } else if (a[0] == '-' && a[1] != '\0') {
             return gb_err_set(e, GB_EINPUT, NULL, 0, 0,
                               "%s: unknown option '%s' (see gradbook help)", cmd, a);

@@ -18,6 +18,7 @@ typedef struct gb_cli {
     const char *output;                 /* -o FILE */
     int json;                           /* --json */
     double step;                        /* --step H (> 0), or 0 = automatic */
+    const char *template_path;          /* --template FILE */
     const char *positional[16];         /* remaining arguments */
     size_t npositional;
 } gb_cli;
@@ -25,7 +26,7 @@ typedef struct gb_cli {
 /* Option letters a command accepts, as flags of gb_cli_parse. */
 enum {
     GB_OPT_PARAMS = 1, GB_OPT_SET = 2, GB_OPT_SEED = 4, GB_OPT_OUTPUT = 8, GB_OPT_JSON = 16,
-    GB_OPT_STEP = 32, GB_OPT_POSITIONAL = 64
+    GB_OPT_STEP = 32, GB_OPT_POSITIONAL = 64, GB_OPT_TEMPLATE = 128
 };
 
 /* Parses argv[first..argc) of command cmd, accepting the options in `allowed`. GB_EINPUT with a

@@ -125,6 +125,23 @@ static int on_pair(void *user, const char *section, const char *name, const char
         if (v2) at = v2;
     }
     unsigned col = at ? (unsigned)(at - r->raw) + 1 : 1;
+    /* A continuation line (indented, libinih's multi-line values) extends the previous value. */
+    entry *prev = find(r->p, section, name);
+    if (prev && (r->raw[0] == ' ' || r->raw[0] == '\t') && prev->file &&
+        prev->line < r->line) {
+        size_t a = strlen(prev->value), b = strlen(value);
+        char *joined = malloc(a + b + 2);
+        if (!joined) {
+            gb_err_set(r->e, GB_EINTERNAL, r->path, r->line, 0, "out of memory");
+            return 0;
+        }
+        memcpy(joined, prev->value, a);
+        joined[a] = ' ';
+        memcpy(joined + a + 1, value, b + 1);
+        free(prev->value);
+        prev->value = joined;
+        return 1;
+    }
     if (put(r->p, section, name, value, r->path, r->line, col) != 0) {
         gb_err_set(r->e, GB_EINTERNAL, r->path, r->line, 0, "out of memory");
         return 0;
@@ -295,6 +312,19 @@ void gb_params_where(const gb_params *p, const char *section, const char *key,
     *file = en && en->file ? en->file : "--set";
     *line = en ? en->line : 0;
     *col = en ? en->col : 0;
+}
+
+size_t gb_params_count(const gb_params *p) { return p->n; }
+
+void gb_params_key(const gb_params *p, size_t i, const char **section, const char **key,
+                   const char **file, unsigned *line, unsigned *col)
+{
+    const entry *en = &p->v[i];
+    *section = en->section;
+    *key = en->key;
+    *file = en->file ? en->file : "--set";
+    *line = en->line;
+    *col = en->col;
 }
 
 int gb_parse_double(const char *s, double *out)

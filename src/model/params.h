@@ -63,6 +63,12 @@ int gb_params_matrix(const gb_params *p, const char *section, const char *key, d
 int gb_params_names(const gb_params *p, const char *section, const char *key,
                     const char **out, size_t cap, size_t *count, gb_err *e);
 
+/* Iteration over the keys in file order: gb_params_count keys; gb_params_key gives the section
+ * and key of entry i (borrowed) and where its value is (as gb_params_where). */
+size_t gb_params_count(const gb_params *p);
+void gb_params_key(const gb_params *p, size_t i, const char **section, const char **key,
+                   const char **file, unsigned *line, unsigned *col);
+
 /* Parses one number from the whole of s (surrounding blanks allowed); 0 on success, -1 when s is
  * not a finite number. Shared with every reader of numbers (answers, --set, rosters). */
 int gb_parse_double(const char *s, double *out);

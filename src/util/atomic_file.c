@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int gb_atomic_write(const char *path, gb_file_writer writer, void *ctx, gb_err *e)
@@ -23,6 +24,11 @@ int gb_atomic_write(const char *path, gb_file_writer writer, void *ctx, gb_err *
         return gb_err_set(e, GB_EINTERNAL, path, 0, 0, "cannot create a temporary file: %s",
                           strerror(err));
     }
+    /* mkstemp makes the file 0600; an output file gets the usual 0666 less the umask. The umask
+     * is read once (reading it means setting it), before any worker thread starts writing. */
+    static mode_t mask = (mode_t)-1;
+    if (mask == (mode_t)-1) { mask = umask(022); umask(mask); }
+    if (fchmod(fd, 0666 & ~mask) != 0) { /* keep 0600: still a complete, correct file */ }
     close(fd);
     /* The writer gets a path that exists and is empty; libharu and fopen(…, "wb") truncate it. */
     int rc = writer(tmp, ctx, e);

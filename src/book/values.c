@@ -1,0 +1,98 @@
+/* values.c — formatting quantity values for text, math and exports. */
+#include "book/values.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct spec { char conv; int prec; } spec;
+
+static int parse(const char *fmt, spec *s)
+{
+    if (!fmt || !*fmt) { s->conv = 'f'; s->prec = 4; return 0; }
+    if (!strcmp(fmt, "d")) { s->conv = 'd'; s->prec = 0; return 0; }
+    if (fmt[0] != '.') return -1;
+    char *end;
+    long p = strtol(fmt + 1, &end, 10);
+    if (end == fmt + 1 || p < 0 || p > 15) return -1;
+    if (!strchr("feg%", *end) || !*end || end[1]) return -1;
+    s->conv = *end;
+    s->prec = (int)p;
+    if (s->conv == 'g' && s->prec == 0) s->prec = 1;
+    return 0;
+}
+
+int gb_value_format_check(const char *fmt)
+{
+    spec s;
+    return parse(fmt, &s);
+}
+
+/* "1.234e-05" -> mantissa "1.234", exponent -5. */
+static void split_exp(const char *s, char *mant, size_t cap, int *exp)
+{
+    const char *e = strchr(s, 'e');
+    size_t n = e ? (size_t)(e - s) : strlen(s);
+    if (n >= cap) n = cap - 1;
+    memcpy(mant, s, n);
+    mant[n] = '\0';
+    *exp = e ? atoi(e + 1) : 0;
+}
+
+int gb_value_format(double v, const char *fmt, gb_formatted *out)
+{
+    spec s;
+    memset(out, 0, sizeof *out);
+    if (parse(fmt, &s) != 0 || !isfinite(v)) return -1;
+    if (v == 0) v = 0.0;   /* -0 -> 0 */
+    char buf[64];
+    switch (s.conv) {
+    case 'd': snprintf(buf, sizeof buf, "%.0f", v); break;
+    case 'f':
+        snprintf(buf, sizeof buf, "%.*f", s.prec, v);
+        /* A non-zero value that rounds to zero keeps its digits in scientific notation. */
+        if (v != 0 && strtod(buf, NULL) == 0) snprintf(buf, sizeof buf, "%.*e", s.prec ? s.prec - 1 : 0, v);
+        break;
+    case 'e': snprintf(buf, sizeof buf, "%.*e", s.prec, v); break;
+    case 'g': snprintf(buf, sizeof buf, "%.*g", s.prec, v); break;
+    case '%': snprintf(buf, sizeof buf, "%.*f", s.prec, v * 100); break;
+    }
+    if (!strcmp(buf, "-0") || (buf[0] == '-' && strtod(buf, NULL) == 0 && !strchr(buf, 'e')))
+        memmove(buf, buf + 1, strlen(buf));   /* "-0.0000" -> "0.0000" */
+    out->has_exponent = strchr(buf, 'e') != NULL;
+    if (s.conv == '%') {
+        snprintf(out->plain, sizeof out->plain, "%s %%", buf);
+        snprintf(out->tex, sizeof out->tex, "%s\\,\\%%", buf);
+    } else {
+        snprintf(out->plain, sizeof out->plain, "%s", buf);
+        if (out->has_exponent) {
+            char mant[48];
+            int ex;
+            split_exp(buf, mant, sizeof mant, &ex);
+            snprintf(out->tex, sizeof out->tex, "%s \\times 10^{%d}", mant, ex);
+        } else {
+            snprintf(out->tex, sizeof out->tex, "%s", buf);
+        }
+    }
+    /* Body text: a typographic minus. */
+    const char *p = out->plain;
+    size_t o = 0;
+    for (; *p && o + 4 < sizeof out->text; p++) {
+        if (*p == '-') { memcpy(out->text + o, "\xE2\x88\x92", 3); o += 3; }
+        else out->text[o++] = *p;
+    }
+    out->text[o] = '\0';
+    return 0;
+}
+
+int gb_value_rounded(double v, const char *fmt, double *out)
+{
+    gb_formatted f;
+    if (gb_value_format(v, fmt, &f) != 0) return -1;
+    *out = strtod(f.plain, NULL);
+    spec s;
+    parse(fmt, &s);
+    if (s.conv == '%') *out /= 100;
+    return 0;
+}
