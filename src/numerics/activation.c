@@ -57,14 +57,14 @@ int gb_act_valid(const gb_act *act)
 
 /* Only e = exp(-|z|) <= 1 is ever formed, so nothing overflows: sigma = 1/(1+e) for z >= 0 and
  * e/(1+e) for z < 0, which keeps full relative precision down to the subnormals instead of
- * rounding 1/(1+huge). The numerator is selected rather than branched on, because in training
- * the sign of z is unpredictable and a mispredicted branch costs as much as the exp.
+ * rounding 1/(1+huge). The numerator is selected by indexing rather than by a branch, because in
+ * training the sign of z is unpredictable and a mispredicted branch costs as much as the exp.
  * NaN: exp(NaN) is NaN, so the quotient is NaN. */
 double gb_sigmoid(double z)
 {
     double e = exp(-fabs(z));
-    double num = z >= 0.0 ? 1.0 : e;
-    return num / (1.0 + e);
+    const double num[2] = {1.0, e}; /* indexed, not branched: compilers keep "?:" as a branch */
+    return num[z < 0.0] / (1.0 + e);
 }
 
 /* sigma'(z) = sigma(z) sigma(-z) = e / (1+e)^2 with e = exp(-|z|). The textbook form

@@ -67,7 +67,8 @@ int gb_dataset_blobs_make(const gb_blobs_params *p, gb_blobs *out);
 void gb_dataset_blobs_free(gb_blobs *b);
 
 /* Standardise s_f = (x_f - mean_f) / sd_f and its inverse x_f = mean_f + sd_f s_f, with the
- * training statistics of b, for one point of 2 features (in and out may alias). */
+ * training statistics of b (a gb_blobs filled by gb_dataset_blobs_make), for one point of 2
+ * features (in and out may alias). Nothing happens when an argument is NULL. */
 void gb_dataset_standardise(const gb_blobs *b, const double x[GB_DATASET_FEATURES],
                             double s[GB_DATASET_FEATURES]);
 void gb_dataset_unstandardise(const gb_blobs *b, const double s[GB_DATASET_FEATURES],

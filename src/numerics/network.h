@@ -34,7 +34,9 @@ typedef struct gb_net {
 } gb_net;
 
 /* Everything one sample's forward and backward pass computes, for inspection by the model, the
- * report and tests. Arrays per layer as above; a[0] is a copy of x. */
+ * report and tests. Arrays per layer as above; a[0] is a copy of x. Read the fields freely, but
+ * obtain a trace only from gb_trace_new: it carries hidden bookkeeping (its layer sizes and a
+ * scratch column), so a gb_trace declared or copied by hand must never be passed in. */
 typedef struct gb_trace {
     size_t L;
     double *z[GB_NET_MAX_LAYERS + 1];      /* z[l]: n[l] pre-activations, l >= 1 */

@@ -322,6 +322,7 @@ static int draw_text(gb_pdf_doc *d, HPDF_Page p, const gb_item *it, double dx, d
         i += gb_utf8_decode(it->text + i, it->len - i, &cp);
         gb_glyph_use u = gb_pdf_fonts_resolve(d->fonts, it->face, cp);
         if (u.kind >= GB_GLYPH_SUBST) d->missing++;
+        gb_pdf_fonts_mark_drawn(d->fonts, &u);
         if (u.kind == GB_GLYPH_SUBST_BOX) boxed = 1;
         if (n && u.face != seg_face) {
             buf[n] = '\0';

@@ -6,6 +6,7 @@
 
 #include <hpdf_fontdef.h>
 #include <hpdf_doc.h>
+#include <hpdf_streams.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@ typedef struct face_slot {
     HPDF_FontDef def;   /* parsed font (libharu's), valid in SLOT_PARSED */
     HPDF_Font font;     /* PDF font, NULL until text is drawn in this face */
     uint32_t *cache;    /* 65536 entries, allocated on first look-up */
+    unsigned char *marked;  /* per glyph id: components already flagged for embedding */
 } face_slot;
 
 struct gb_pdf_fonts {
@@ -32,11 +34,12 @@ struct gb_pdf_fonts {
     gb_err err;
 };
 
-/* The tables HPDF_TTFontDef_Load insists on (REQUIRED_TAGS in libharu's hpdf_fontdef_tt.c);
- * checking them when the face is set names the file at once instead of failing mid-document. */
+/* The tables libharu 2.3.0 parses when loading a TrueType font (LoadFontData in
+ * hpdf_fontdef_tt.c); checking them when the face is set names the file at once instead of
+ * failing mid-document. Its other "required" tables (cvt, fpgm, prep, post) are written empty
+ * when absent: DejaVu Math TeX Gyre has no fpgm and works. */
 static const char *const required_tags[] = {
-    "OS/2", "cmap", "cvt ", "fpgm", "glyf", "head", "hhea", "hmtx", "loca", "maxp", "name",
-    "post", "prep"
+    "OS/2", "cmap", "glyf", "head", "hhea", "hmtx", "loca", "maxp", "name"
 };
 
 gb_pdf_fonts *gb_pdf_fonts_new(HPDF_Doc pdf)
@@ -52,6 +55,7 @@ void gb_pdf_fonts_free(gb_pdf_fonts *f)
     for (int i = 0; i < GB_FACE_COUNT; i++) {
         free(f->slot[i].path);
         free(f->slot[i].cache);
+        free(f->slot[i].marked);
     }
     free(f);
 }
@@ -221,6 +225,7 @@ gb_glyph_use gb_pdf_fonts_resolve(gb_pdf_fonts *f, gb_face face, uint32_t cp)
         u.kind = (gb_glyph_kind)(c >> 16 & 3);
         u.advance = (int)(c & 0xFFFF);
         gb_face own = effective(f, face);
+        if (own == GB_FACE_COUNT) u.kind = GB_GLYPH_SUBST_BOX;   /* cannot happen: cached */
         switch (u.kind) {
         case GB_GLYPH_OWN: u.face = own; u.cp = cp; break;
         case GB_GLYPH_FALLBACK: u.face = GB_FACE_FALLBACK; u.cp = cp; break;
@@ -257,6 +262,54 @@ HPDF_Font gb_pdf_fonts_font(gb_pdf_fonts *f, gb_face face)
                    s->path, (unsigned)HPDF_GetError(f->pdf),
                    (unsigned)HPDF_GetErrorDetail(f->pdf));
     return s->font;
+}
+
+/* Flags the components of composite glyph gid (recursively) for embedding. libharu 2.3.0 does
+ * this itself only one level deep and reads component ids as signed 16-bit numbers, so in a
+ * font with more than 32,767 glyphs (Droid Sans Fallback: 49,382) a component id >= 32768 is
+ * never embedded and e.g. U+660E is drawn blank. */
+static void flag_components(HPDF_FontDef def, unsigned gid, int depth)
+{
+    HPDF_TTFontDefAttr a = def->attr;
+    if (gid >= a->num_glyphs || depth > 8 || !a->stream) return;
+    a->glyph_tbl.flgs[gid] = 1;
+    unsigned scale = a->header.index_to_loc_format == 0 ? 2 : 1;
+    unsigned long off = (unsigned long)a->glyph_tbl.offsets[gid] * scale;
+    unsigned long end = (unsigned long)a->glyph_tbl.offsets[gid + 1] * scale;
+    if (end <= off + 10) return;
+    unsigned char buf[1024];
+    HPDF_UINT len = (HPDF_UINT)(end - off < sizeof buf ? end - off : sizeof buf);
+    if (HPDF_Stream_Seek(a->stream, (HPDF_INT)(a->glyph_tbl.base_offset + off),
+                         HPDF_SEEK_SET) != HPDF_OK ||
+        HPDF_Stream_Read(a->stream, buf, &len) != HPDF_OK || len < 10)
+        return;
+    if (buf[0] != 0xFF || buf[1] != 0xFF) return;   /* numberOfContours != -1: simple glyph */
+    unsigned comp[64];
+    size_t nc = 0, p = 10;
+    for (;;) {
+        if (p + 4 > len || nc == 64) break;
+        unsigned flags = be16(buf + p), cg = be16(buf + p + 2);
+        comp[nc++] = cg;
+        p += 4 + ((flags & 1) ? 4 : 2);                      /* ARG_1_AND_2_ARE_WORDS */
+        p += (flags & 8) ? 2 : (flags & 64) ? 4 : (flags & 128) ? 8 : 0;   /* scales */
+        if (!(flags & 32)) break;                            /* MORE_COMPONENTS */
+    }
+    for (size_t i = 0; i < nc; i++) flag_components(def, comp[i], depth + 1);
+}
+
+void gb_pdf_fonts_mark_drawn(gb_pdf_fonts *f, const gb_glyph_use *u)
+{
+    if ((int)u->face < 0 || u->face >= GB_FACE_COUNT) return;
+    face_slot *s = &f->slot[u->face];
+    HPDF_FontDef def = s->state == SLOT_PARSED ? s->def : NULL;
+    if (!def) return;
+    HPDF_TTFontDefAttr a = def->attr;
+    unsigned gid = glyph_id(def, u->cp);
+    if (!gid) return;
+    if (!s->marked) s->marked = calloc(a->num_glyphs, 1);
+    if (s->marked && s->marked[gid]) return;
+    flag_components(def, gid, 0);
+    if (s->marked) s->marked[gid] = 1;
 }
 
 /* ---- gb_metrics over the fonts ---- */

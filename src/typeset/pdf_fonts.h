@@ -53,6 +53,11 @@ int gb_pdf_fonts_is_set(const gb_pdf_fonts *f, gb_face face);
  * missing (libharu 2.3.0 cannot show them). */
 gb_glyph_use gb_pdf_fonts_resolve(gb_pdf_fonts *f, gb_face face, uint32_t cp);
 
+/* Makes sure the glyph u describes (and every component of a composite glyph, at any depth)
+ * is embedded; call once per code point drawn. Works around libharu 2.3.0 losing components
+ * with glyph ids >= 32768 (see pdf_fonts.c). */
+void gb_pdf_fonts_mark_drawn(gb_pdf_fonts *f, const gb_glyph_use *u);
+
 /* The libharu font to draw face with (created by the first call), or NULL on failure (the
  * error is then in gb_pdf_fonts_error). */
 HPDF_Font gb_pdf_fonts_font(gb_pdf_fonts *f, gb_face face);

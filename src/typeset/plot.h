@@ -14,6 +14,13 @@
  * frame); a marker is drawn whole when its centre lies inside the frame and not at all otherwise;
  * shading cells are cut to the frame.
  *
+ * Axes: the automatic range of an axis is the range of everything added (series points, grid
+ * extents, reference lines) widened to the outermost nice ticks (ticks.h); a fixed range is kept
+ * exactly. Tick counts start at ~6 and drop until neighbouring x tick labels keep 0.8 em apart
+ * and y tick labels a label height apart (measured with the metrics). Only the bottom and left
+ * edges carry ticks; tick labels use U+2212 as minus sign and draw 10^e as "10" plus a raised
+ * exponent at 0.7 size.
+ *
  * Errors: every gb_plot_add_* / setter returns 0, GB_EINPUT (bad argument: NULL data with n > 0,
  * grid smaller than 2 x 2, non-finite level or range, lo >= hi, axis not 0/1, ...) or
  * GB_EINTERNAL (out of memory). The first error is also kept in the plot (sticky, like libharu)
@@ -31,8 +38,8 @@ enum { GB_AXIS_X = 0, GB_AXIS_Y = 1 };
 
 typedef enum gb_line_style {
     GB_LINE_SOLID = 0,
-    GB_LINE_DASHED,     /* 4 pt on, 2.5 pt off */
-    GB_LINE_DOTTED,     /* 1 pt on, 1.5 pt off */
+    GB_LINE_DASHED,     /* 4 pt on, 2 pt off (whole points: libharu's dash takes integers) */
+    GB_LINE_DOTTED,     /* 1 pt on, 2 pt off */
     GB_LINE_NONE        /* markers only */
 } gb_line_style;
 

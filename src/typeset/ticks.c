@@ -67,30 +67,47 @@ int gb_ticks_decimals(const double *vals, size_t n)
     return 17;
 }
 
-/* Labels for the majors of a linear axis: plain decimals, or a common power of ten when the
- * plain form would be long (>= 1e6) or mostly zeros (< 1e-4). */
-static void label_linear(gb_ticks *out)
+/* Fills the majors' labels with values scaled by 10^-e (e = 0: plain decimals). Returns the
+ * longest label's length. */
+static size_t fill_labels(gb_ticks *out, int e)
 {
-    double vals[GB_TICKS_MAX], amax = 0;
-    size_t n = 0;
+    double vals[GB_TICKS_MAX];
+    size_t n = 0, longest = 0;
     for (size_t i = 0; i < out->n; i++)
         if (out->t[i].major) {
-            vals[n++] = out->t[i].value;
-            if (fabs(out->t[i].value) > amax) amax = fabs(out->t[i].value);
+            double v = out->t[i].value;
+            vals[n++] = e > 0 ? v / pow10i(e) : e < 0 ? v * pow10i(-e) : v;
         }
-    int e = 0;
-    if (amax >= 1e6 || (amax > 0 && amax < 1e-4)) e = (int)floor(log10(amax));
-    if (e != 0)
-        for (size_t i = 0; i < n; i++) vals[i] = e > 0 ? vals[i] / pow10i(e) : vals[i] * pow10i(-e);
     int d = gb_ticks_decimals(vals, n);
     size_t j = 0;
     for (size_t i = 0; i < out->n; i++) {
         gb_tick *t = &out->t[i];
         t->mant[0] = t->exp[0] = '\0';
         if (!t->major) continue;
-        gb_ticks_format(vals[j++], d, t->mant, sizeof t->mant);
-        if (e != 0 && strcmp(t->mant, "0") != 0) snprintf(t->exp, sizeof t->exp, "%d", e);
+        double v = vals[j++];
+        if (t->value == 0 && e != 0) {
+            strcpy(t->mant, "0");   /* "0", not "0.0 x 10^9" */
+            continue;
+        }
+        size_t len = gb_ticks_format(v, d, t->mant, sizeof t->mant);
+        if (e != 0) len += (size_t)snprintf(t->exp, sizeof t->exp, "%d", e) + 3;   /* "x10" */
+        if (len > longest) longest = len;
     }
+    return longest;
+}
+
+/* Labels for the majors of a linear axis: plain decimals, or mantissas with a common power of
+ * ten when the plain form would be long (>= 1e6), mostly zeros (< 1e-4), or longer than 8
+ * characters (a narrow range far from zero). */
+static void label_linear(gb_ticks *out)
+{
+    double amax = 0;
+    for (size_t i = 0; i < out->n; i++)
+        if (out->t[i].major && fabs(out->t[i].value) > amax) amax = fabs(out->t[i].value);
+    int e = amax > 0 ? (int)floor(log10(amax)) : 0;
+    if (amax >= 1e6 || (amax > 0 && amax < 1e-4)) { fill_labels(out, e); return; }
+    size_t plain = fill_labels(out, 0);
+    if (plain > 8 && e != 0) fill_labels(out, e);
 }
 
 int gb_ticks_linear(double lo, double hi, int target, int loose, gb_ticks *out)
@@ -128,13 +145,10 @@ int gb_ticks_linear(double lo, double hi, int target, int loose, gb_ticks *out)
             double lmin = i0 * step, lmax = i1 * step;
             int has_zero = i0 <= 0 && i1 >= 0;
             double simp = 1.0 - qi / (double)(NQ - 1) + (has_zero ? 1.0 : 0.0);
-            double cov;
-            if (loose) {
-                double r = 0.1 * span;
-                cov = 1 - 0.5 * ((hi - lmax) * (hi - lmax) + (lo - lmin) * (lo - lmin)) / (r * r);
-            } else {
-                cov = (lmax - lmin) / span;
-            }
+            /* Coverage: the share of the axis that the data use (loose), or of the data range
+             * that the ticks span (tight). Talbot's quadratic form punished loose axes so hard
+             * that 10+ ticks won over 7; the ratio keeps the count near the target. */
+            double cov = loose ? span / (lmax - lmin) : (lmax - lmin) / span;
             double dens = 2 - fmax(n / target, target / n);
             double score = 0.25 * simp + 0.2 * cov + 0.5 * dens;
             if (score > best + 1e-12) {

@@ -47,8 +47,10 @@ typedef struct gb_ticks {
  * Degenerate input: lo == hi == v becomes [v - |v|/10, v + |v|/10] ([-1, 1] for v == 0) and
  * GB_TICKS_OK is returned; NaN or infinite lo/hi give the range [0, 1] and GB_TICKS_FALLBACK;
  * a range too small to be resolved in doubles around its centre (span < 1e-12 * |centre|) is
- * widened as if degenerate. Labels: plain decimal for 1e-4 <= max|tick| < 1e6, otherwise
- * mantissa x 10^exp with a common exponent. Returns GB_TICKS_OK, GB_TICKS_FALLBACK or
+ * widened as if degenerate. Labels: all majors share the fewest decimals that tell them apart
+ * (so "0.0", "0.2", ... "1.0"); plain decimals when 1e-4 <= max|tick| < 1e6 and no label is
+ * longer than 8 characters, otherwise mantissas with a common exponent (exp "9": 1.5 x 10^9;
+ * the zero tick is then "0" with no exponent). Returns GB_TICKS_OK, GB_TICKS_FALLBACK or
  * GB_TICKS_EARG (out NULL). */
 int gb_ticks_linear(double lo, double hi, int target, int loose, gb_ticks *out);
 
