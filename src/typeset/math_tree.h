@@ -39,7 +39,9 @@ enum {
     GB_MF_NOLIMITS = 8,   /* \nolimits */
     GB_MF_USER = 16,      /* text typed by the author: glyph coverage is checked at layout */
     GB_MF_DFRAC = 32, GB_MF_TFRAC = 64,
-    GB_MF_OVERLINE = 128
+    GB_MF_OVERLINE = 128,
+    GB_MF_SMALLACC = 256, /* accent glyph drawn at half size (\vec's arrow) */
+    GB_MF_DELIM = 512     /* the symbol may follow \left, \right, \big */
 };
 
 typedef enum gb_math_env {
