@@ -17,7 +17,9 @@
  *                    listed in book/computations.h); the body is its caption
  * Math and values are found before Markdown parsing, so backslashes, underscores, asterisks and
  * brackets inside $...$ reach the math typesetter untouched; inside code spans and fenced code they
- * are literal text. Values inside math ($C = {{C:.4f}}$) are substituted into the TeX. */
+ * are literal text. Values inside math ($C = {{C:.4f}}$) are substituted into the TeX. The exact
+ * rules (when a '$' is a literal dollar, what a display may hold, what each field holds) are in
+ * book/chapter.h. */
 #ifndef GB_BLOCKS_H
 #define GB_BLOCKS_H
 
@@ -50,6 +52,8 @@ typedef struct gb_span {
     char *url;           /* a link's destination when the span is inside a link, else NULL */
     gb_srcpos pos;       /* where the span starts (exact for MATH/VALUE/QUESTION/REF; the
                             enclosing block's line for TEXT) */
+    gb_srcpos tex_pos;   /* MATH: where the TeX's first byte sits (just after the '$'), for
+                            typeset/math_parse.h messages; else equal to pos */
 } gb_span;
 
 typedef enum gb_block_kind {
@@ -90,6 +94,7 @@ struct gb_block {
     size_t nchildren;
     size_t rows, cols;   /* TABLE */
     char *aligns;        /* TABLE: cols chars 'l', 'c', 'r' or 'n' (none); owned */
+    gb_srcpos tex_pos;   /* MATH: where the TeX's first byte sits; else equal to pos */
 };
 
 typedef struct gb_chapter {
@@ -101,7 +106,14 @@ typedef struct gb_chapter {
 /* Looks up option key of a COMPUTE block: its value (borrowed) or NULL. */
 const char *gb_block_option(const gb_block *b, const char *key);
 
-/* Frees everything a chapter owns (not the struct itself); NULL-safe. */
+/* Frees everything a chapter owns (not the struct itself) and zeroes it; NULL-safe. */
 void gb_chapter_free(gb_chapter *c);
+
+/* Frees what one block owns (its strings, options, spans and children, recursively), not the
+ * struct itself, and zeroes it; NULL-safe. */
+void gb_block_free(gb_block *b);
+
+/* Frees what one span owns (text, name, fmt, url), not the struct itself; NULL-safe. */
+void gb_span_free(gb_span *s);
 
 #endif

@@ -295,8 +295,6 @@ int gb_book_paginate(gb_book *b, const char *path, gb_err *e)
     }
     for (int i = 0; i < ntoc; i++) gb_dlist_free(toc[i].dl);
     int front = 1 + ntoc;
-    if (!rc) rc = gb_pdf_page_label(b->pdf, 0, GB_LABEL_ROMAN_LOWER, 1, "", e);
-    if (!rc && body_pages) rc = gb_pdf_page_label(b->pdf, front, GB_LABEL_DECIMAL, 1, "", e);
     /* Body pages. */
     const char *section = "";
     size_t i = 0;
@@ -320,6 +318,9 @@ int gb_book_paginate(gb_book *b, const char *path, gb_err *e)
         if (!rc) rc = decorate(b, p + 1, mark, e);
     }
     free(pos);
+    /* Front matter numbered i, ii, ...; the body from 1 (labels need their pages to exist). */
+    if (!rc) rc = gb_pdf_page_label(b->pdf, 0, GB_LABEL_ROMAN_LOWER, 1, "", e);
+    if (!rc && body_pages) rc = gb_pdf_page_label(b->pdf, front, GB_LABEL_DECIMAL, 1, "", e);
     if (!rc) rc = gb_pdf_doc_save(b->pdf, path, e);
     return rc;
 }
