@@ -198,6 +198,17 @@ static void test_dollars_literal(void)
     where(src, "~~~~ sh", &line, &col);
     CU_ASSERT_EQUAL(c.blocks[2].pos.line, line);
     gb_chapter_free(&c);
+
+    /* unmatched backtick runs are literal; a later matched run is still a code span */
+    if (parse("a ``` b `` c `$q$` d $x$", &c)) return;
+    b = &c.blocks[0];
+    CU_ASSERT_EQUAL_FATAL(b->nspans, 4);
+    CU_ASSERT_STRING_EQUAL(b->spans[0].text, "a ``` b `` c ");
+    CU_ASSERT_EQUAL(b->spans[1].kind, GB_SPAN_CODE);
+    CU_ASSERT_STRING_EQUAL(b->spans[1].text, "$q$");
+    CU_ASSERT_EQUAL(b->spans[3].kind, GB_SPAN_MATH);
+    CU_ASSERT_STRING_EQUAL(b->spans[3].text, "x");
+    gb_chapter_free(&c);
 }
 
 static void test_values(void)

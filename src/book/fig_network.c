@@ -149,7 +149,7 @@ static int draw(const gb_book_ctx *ctx, int mode, double col, double row, gb_dia
                 snprintf(q, sizeof q, "x[%zu]", j);
                 if ((rc = gb_comp_value(ctx, q, FMT_GIVEN, &xf, e))) break;
                 gb_comp_label_value(&xf, v, sizeof v);
-                snprintf(sub, sizeof sub, "= %s", v);
+                snprintf(sub, sizeof sub, "%s = %s", label, v);
                 subp = sub;
             } else if (l > 0) {
                 if ((rc = neuron_sub(ctx, mode, l, j, sub, sizeof sub, e))) break;
@@ -200,7 +200,10 @@ int gb_comp_network(const gb_block *b, const gb_book_ctx *ctx, gb_float *out, gb
             }
     double col = fmin(fmax(1.6 * lw + 2 * NODE_R * fs, MIN_COL * fs), MAX_COL * fs);
     double room = (ctx->text_width - 2 * o.margin - 2 * NODE_R * fs - 6 * fs) / (double)net->L;
-    if (col > room) col = fmax(room, 2.5 * NODE_R * fs);
+    /* Never narrower than one edge label between two nodes: labels would cover the nodes. A
+     * diagram that then is too wide is scaled down as a whole below. */
+    double least = 1.15 * lw + 2 * NODE_R * fs + fs;
+    if (col > room) col = fmax(room, least);
     int lines = mode == V_FORWARD ? 3 : 1;
     double row = ROW_GAP * fs + lines * SUB_LINE * o.sub_size;
     out->kind = GB_FLOAT_FIGURE;
@@ -212,7 +215,7 @@ int gb_comp_network(const gb_block *b, const gb_book_ctx *ctx, gb_float *out, gb
     /* Spread the columns over the width left (text under the output node overhangs by an amount
      * known only after a render), up to the widest useful gap. */
     double wider = fmin(col + (ctx->text_width - w) / (double)net->L, MAX_COL * fs);
-    if (wider > col + 1) {
+    if (w < ctx->text_width && wider > col + 1) {
         gb_dlist_clear(out->dl);
         rc = draw(ctx, mode, wider, row, &o, out->dl, &w, &h, e);
         if (rc) return rc;

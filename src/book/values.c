@@ -48,15 +48,22 @@ int gb_value_format(double v, const char *fmt, gb_formatted *out)
     if (v == 0) v = 0.0;   /* -0 -> 0 */
     char buf[64];
     switch (s.conv) {
-    case 'd': snprintf(buf, sizeof buf, "%.0f", v); break;
+    case 'd':
+        if (fabs(v) >= 1e15) snprintf(buf, sizeof buf, "%.3e", v);
+        else snprintf(buf, sizeof buf, "%.0f", v);
+        break;
     case 'f':
+        if (fabs(v) >= 1e15) { snprintf(buf, sizeof buf, "%.*e", s.prec, v); break; }
         snprintf(buf, sizeof buf, "%.*f", s.prec, v);
         /* A non-zero value that rounds to zero keeps its digits in scientific notation. */
         if (v != 0 && strtod(buf, NULL) == 0) snprintf(buf, sizeof buf, "%.*e", s.prec ? s.prec - 1 : 0, v);
         break;
     case 'e': snprintf(buf, sizeof buf, "%.*e", s.prec, v); break;
     case 'g': snprintf(buf, sizeof buf, "%.*g", s.prec, v); break;
-    case '%': snprintf(buf, sizeof buf, "%.*f", s.prec, v * 100); break;
+    case '%':
+        if (fabs(v) >= 1e13) snprintf(buf, sizeof buf, "%.*e", s.prec, v * 100);
+        else snprintf(buf, sizeof buf, "%.*f", s.prec, v * 100);
+        break;
     }
     if (!strcmp(buf, "-0") || (buf[0] == '-' && strtod(buf, NULL) == 0 && !strchr(buf, 'e')))
         memmove(buf, buf + 1, strlen(buf));   /* "-0.0000" -> "0.0000" */

@@ -16,9 +16,9 @@
 #include <stddef.h>
 
 typedef struct gb_formatted {
-    char plain[64];   /* ASCII: "-0.1117", "4.248e-18", "98.75 %" (for text extraction, CSV) */
-    char tex[96];     /* TeX for the math typesetter: "-0.1117", "4.248 \times 10^{-18}" */
-    char text[96];    /* UTF-8 for body text: "−0.1117", "4.248×10^-18" is not used: values with an
+    char plain[80];   /* ASCII: "-0.1117", "4.248e-18", "98.75 %" (for text extraction, CSV) */
+    char tex[112];     /* TeX for the math typesetter: "-0.1117", "4.248 \times 10^{-18}" */
+    char text[112];    /* UTF-8 for body text: "−0.1117", "4.248×10^-18" is not used: values with an
                          exponent should be set as math (has_exponent) */
     int has_exponent; /* 1 when the value is shown in scientific notation */
 } gb_formatted;

@@ -107,7 +107,8 @@ static int add_check_quantities(gb_runs *r, const gb_exercise *ex, gb_model *m, 
         const gb_check *c = &r->checks[i];
         gb_net_param_name(ex->net, i, pname, sizeof pname);
         long qi = gb_model_find(m, pname);
-        const char *psym = qi >= 0 ? gb_model_at(m, qi)->symbol : pname;
+        char psym[128];   /* a copy: adding quantities may move the model's storage */
+        snprintf(psym, sizeof psym, "%s", qi >= 0 ? gb_model_at(m, qi)->symbol : pname);
         struct { const char *suffix, *what; double v; } f[] = {
             {"numerical", "GSL numerical derivative of C", c->numeric},
             {"error_estimate", "GSL error estimate of the numerical derivative", c->abserr},
