@@ -254,6 +254,12 @@ static void test_changed_value(void)
     char absent[128];
     gb_value_format(a.ex.net->W[2][0], ".4g", &old);
     snprintf(absent, sizeof absent, "= %s|", old.text);
+    /* the old value's label is found in the old figure, so its absence below means something */
+    gb_float fo = {0};
+    gb_err eo;
+    GB_ASSERT_MSG(render(&a, "network", NULL, 0, &fo, &eo) == 0 && has_text(&fo, absent),
+                  "old figure shows '%s'", absent);
+    gb_float_free(&fo);
     check_network_weights(&b, a.ex.net->W[2][0] != 0.7 ? absent : NULL);
     static const char *const names[] = {"gradient-table", "forward-table"};
     for (size_t i = 0; i < 2; i++) {

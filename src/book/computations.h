@@ -23,7 +23,17 @@
  *   decision-boundary figure: the trained network's output over the feature plane, shaded by
  *                     class, the 0.5 contour, training and test points as markers, legend
  *   training-table    table: data set and hyper-parameters, final train and test accuracy
- * Numbers shown come from model quantities (formatted by values.h), never typed. */
+ * Numbers shown come from model quantities (formatted by values.h), never typed; formats: sample
+ * values ".4g", forward values ".4f", gradient table ".8f" (analytic, numerical) and ".2e"
+ * (error estimate, relative error), accuracies ".1%".
+ * Fitting: plots are at most 0.75-0.8 of the text width (and at most 360 pt) wide; tables let
+ * text columns wrap (typeset/table.h) and are set in a smaller size when they still do not fit;
+ * diagrams spread their columns over the text width and are scaled down when their labels need
+ * more. Whatever a layout lets stick out of its box (a long legend) enlarges the box, and a box
+ * wider than the text width is scaled to it, so out->width <= ctx->text_width always holds and
+ * all ink lies within [0, width] x [0, height] (up to a stroke's half width). Diagram labels and
+ * plot labels are plain UTF-8 with Unicode sub/superscripts (w₀₀⁽²⁾); table cells set the
+ * quantities' TeX symbols with math_layout.h. */
 #ifndef GB_COMPUTATIONS_H
 #define GB_COMPUTATIONS_H
 
