@@ -8,7 +8,9 @@
  *   {{NAME}}         the value of named quantity NAME (model/quantity.h), default format
  *   {{NAME:FMT}}     ... in printf-like format FMT: ".4f", ".3e", ".6g", "d" (integer), "%" (a
  *                    fraction shown as a percentage, e.g. ".1%")
- *   {{?NAME:FMT}}    a question: the value in a report, a blank in a worksheet (issue 4)
+ *   {{?NAME:FMT}}    a question: the value in a report, a numbered blank in a worksheet, value,
+ *                    accepted interval and worked formula in a key (book/document.h); options
+ *                    {{?NAME:FMT|tol=rel:0.5%|points=2}} (tolerances: model/tolerance.h)
  *   {{ref:LABEL}}    a reference: "Figure 3", "Table 2", "(4)" for equations, "Section 2.1"
  *   # Title {#sec:LABEL}   headings may carry a label; "{-}" makes a heading unnumbered
  *   ```gradbook NAME [KEY=VALUE | KEY="VALUE WITH SPACES"]... [#LABEL]
@@ -22,6 +24,8 @@
  * book/chapter.h. */
 #ifndef GB_BLOCKS_H
 #define GB_BLOCKS_H
+
+#include "model/tolerance.h"
 
 #include <stddef.h>
 
@@ -50,6 +54,9 @@ typedef struct gb_span {
     char *name;          /* VALUE, QUESTION: quantity name; REF: label; owned */
     char *fmt;           /* VALUE, QUESTION: format without '%' ("" = default); owned */
     char *url;           /* a link's destination when the span is inside a link, else NULL */
+    gb_tolerance tol;    /* QUESTION: the tolerance given with |tol=..., when has_tol */
+    double points;       /* QUESTION: the points given with |points=..., when has_points */
+    int has_tol, has_points;
     gb_srcpos pos;       /* where the span starts (exact for MATH/VALUE/QUESTION/REF; the
                             enclosing block's line for TEXT) */
     gb_srcpos tex_pos;   /* MATH: where the TeX's first byte sits (just after the '$'), for

@@ -12,6 +12,8 @@
 #include "book/blocks.h"
 #include "book/computations.h"
 #include "book/template.h"
+#include "model/params.h"
+#include "model/tolerance.h"
 #include "typeset/linebreak.h"
 #include "typeset/math_layout.h"
 #include "typeset/pdf_doc.h"
@@ -39,6 +41,21 @@ typedef struct gb_cached {
     int dest;
 } gb_cached;
 
+/* A question of the document, numbered in document order (Q1, Q2, ...). */
+typedef struct gb_book_question {
+    char name[48];
+    char fmt[16];
+    gb_tolerance tol;
+    double points;
+    int number;
+    gb_srcpos pos;
+} gb_book_question;
+
+/* Who the document is for (all NULL for a report); borrowed. */
+typedef struct gb_book_student {
+    const char *id, *name, *variant, *hash;
+} gb_book_student;
+
 /* One item of the vertical list: a line of text, a display equation, a figure with its caption,
  * a heading, a rule. Its dlist's origin is the left end of its baseline at the left margin;
  * the item occupies [height above, depth below] the baseline. */
@@ -62,6 +79,10 @@ typedef struct gb_book {
     const gb_book_ctx *ctx;  /* model, runs, metrics, text width */
     gb_pdf_doc *pdf;
     gb_question_mode qmode;
+    const gb_book_student *student;   /* NULL for a report */
+    const gb_params *params;          /* for [questions] defaults */
+    gb_book_question *questions;
+    size_t nquestions, cap_questions;
     gb_label *labels;
     size_t nlabels, cap_labels;
     gb_cached *cache;
@@ -70,12 +91,22 @@ typedef struct gb_book {
     size_t nitems, cap_items;
     int sec[4];              /* heading counters while numbering */
     int figures, tables, equations;
+    int outline_shift;       /* 1 in a booklet: each student's outline sits below their entry */
 } gb_book;
 
 /* number.c: assigns numbers and labels to the headings, computations and display equations of
  * chapters[0..n), lays out computations and display equations into book->cache. GB_EINPUT for a
  * duplicate label, a bad computation or formula (file:line:column). */
 int gb_book_number(gb_book *book, const gb_chapter *chapters, size_t n, gb_err *e);
+
+/* The question asking quantity name, or NULL. */
+const gb_book_question *gb_book_question_of(const gb_book *book, const char *name);
+
+/* 1 if the template hides computation block b in this document kind. */
+int gb_book_hidden(const gb_book *book, const gb_block *b);
+
+/* compose.c: the key's list of answers (value, accepted interval, worked formula, points). */
+int gb_book_compose_answers(gb_book *book, gb_err *e);
 
 /* The label named name, or NULL. */
 const gb_label *gb_book_label(const gb_book *book, const char *name);
@@ -108,9 +139,10 @@ void gb_inline_buf_free(gb_inline_buf *b);
 /* compose.c: lays out one chapter's blocks into vertical items appended to book->items. */
 int gb_book_compose(gb_book *book, const gb_chapter *ch, gb_err *e);
 
-/* pages.c: title page, contents, the body pages with running heads and footers, outline and
- * links, page labels; saves to path atomically. */
-int gb_book_paginate(gb_book *book, const char *path, gb_err *e);
+/* pages.c: adds the document's pages to book->pdf: title page, contents, the body pages with
+ * running heads and footers, outline entries (levels shifted by book->outline_shift) and links,
+ * page labels. The caller saves the PDF. */
+int gb_book_emit(gb_book *book, gb_err *e);
 
 /* Appends a vertical item (zeroed fields: dest -1) and returns it, or NULL out of memory. */
 gb_vitem *gb_book_push(gb_book *book);

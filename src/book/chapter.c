@@ -75,6 +75,9 @@ typedef struct item {
     char *a;             /* MATH/DMATH: TeX; VALUE/QUESTION: name; REF: label; COMPUTE: info */
     char *b;             /* VALUE/QUESTION: format ("" = default) */
     char *label;         /* DMATH: from \label{...}, or NULL */
+    gb_tolerance tol;    /* QUESTION: |tol=... (has_tol) */
+    double points;       /* QUESTION: |points=... (has_points) */
+    int has_tol, has_points;
     size_t raw_off, raw_len;  /* the source bytes replaced, put back where cmark saw code */
     unsigned line, col;       /* where the construct starts ('$', '{{', "$$", "gradbook") */
     unsigned tline, tcol;     /* MATH/DMATH: where the TeX starts */
@@ -321,10 +324,44 @@ static int scan_value(scan *sc, size_t i, size_t k)
         emit_marker(sc, "", sc->nit - 1);
         return 0;
     }
+    gb_tolerance qtol = {GB_TOL_REL, 0};
+    double qpoints = 0;
+    int has_tol = 0, has_points = 0;
     if (a < b && s[a] == '?') {
         kind = IT_QUESTION;
         a++;
         while (a < b && (s[a] == ' ' || s[a] == '\t')) a++;
+        /* Options of a question: |tol=KIND:VALUE and |points=N, after the name and format. */
+        const char *bar = memchr(s + a, '|', b - a);
+        if (bar) {
+            size_t o = (size_t)(bar - s);
+            size_t end_opts = b;
+            b = o;
+            while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t')) b--;
+            while (o < end_opts) {
+                size_t st = o + 1, en = st;
+                while (en < end_opts && s[en] != '|') en++;
+                char opt[96];
+                size_t len = en - st;
+                while (len && (s[st] == ' ' || s[st] == '\t')) { st++; len--; }
+                while (len && (s[st + len - 1] == ' ' || s[st + len - 1] == '\t')) len--;
+                if (len >= sizeof opt) len = sizeof opt - 1;
+                memcpy(opt, s + st, len);
+                opt[len] = '\0';
+                char *endp;
+                if (!strncmp(opt, "tol=", 4) && gb_tolerance_parse(opt + 4, &qtol) == 0) {
+                    has_tol = 1;
+                } else if (!strncmp(opt, "points=", 7) &&
+                           (qpoints = strtod(opt + 7, &endp)) > 0 && !*endp && qpoints < 1e6) {
+                    has_points = 1;
+                } else {
+                    return fail_at(sc, st,
+                                   "bad question option '%s' (expected tol=rel:0.5%%, "
+                                   "tol=abs:0.001, tol=sig:3 or points=2)", opt);
+                }
+                o = en;
+            }
+        }
     }
     const char *colon = memchr(s + a, ':', b - a);
     size_t ne = colon ? (size_t)(colon - s) : b;
@@ -347,6 +384,10 @@ static int scan_value(scan *sc, size_t i, size_t k)
     item *t = new_item(sc, kind, i, k + 2 - i);
     if (!t) { free(fmt); return oom(sc); }
     t->b = fmt;
+    t->tol = qtol;
+    t->points = qpoints;
+    t->has_tol = has_tol;
+    t->has_points = has_points;
     if (!(t->a = dup_n(s + a, ne - a))) return oom(sc);
     emit_marker(sc, "", sc->nit - 1);
     return 0;
@@ -783,6 +824,10 @@ static int push_item(walk *w, spanlist *l, const item *it, unsigned style, const
     default:
         s->kind = it->kind == IT_QUESTION ? GB_SPAN_QUESTION : GB_SPAN_VALUE;
         if (!(s->name = strdup(it->a)) || !(s->fmt = strdup(it->b))) return woom(w);
+        s->tol = it->tol;
+        s->points = it->points;
+        s->has_tol = it->has_tol;
+        s->has_points = it->has_points;
         break;
     }
     return set_url(w, s, url);

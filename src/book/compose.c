@@ -2,6 +2,8 @@
  * justified lines, lists, quotes, code listings, display equations, tables and figures. */
 #include "book/book.h"
 
+#include "book/values.h"
+#include "model/formula.h"
 #include "typeset/table.h"
 
 #include <stdio.h>
@@ -431,6 +433,7 @@ static int list_block(gb_book *b, const gb_block *blk, const frame *f, gb_err *e
 
 static int block(gb_book *b, const gb_block *blk, const frame *f, gb_err *e)
 {
+    if (gb_book_hidden(b, blk)) return 0;
     double para_skip = f->in_list ? 0.25 * b->tpl->leading : 0.55 * b->tpl->leading;
     switch (blk->kind) {
     case GB_BLOCK_HEADING: return heading(b, blk, f, e);
@@ -480,5 +483,72 @@ int gb_book_compose(gb_book *book, const gb_chapter *ch, gb_err *e)
     size_t first = book->nitems;
     int rc = blocks(book, ch->blocks, ch->nblocks, &f, e);
     (void)first;
+    return rc;
+}
+
+/* One answer of the key: "Q7  symbol = formula = numbers = value; accepted [lo, hi]; 1 point". */
+static int answer(gb_book *b, const gb_book_question *q, const frame *f, gb_err *e)
+{
+    const gb_model *m = b->ctx->model;
+    long i = gb_model_find(m, q->name);
+    if (i < 0) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "no quantity %s", q->name);
+    const gb_quantity *qq = gb_model_at(m, (size_t)i);
+    gb_formatted fv, lo, hi;
+    double w = gb_tolerance_halfwidth(&q->tol, qq->value);
+    if (gb_value_format(qq->value, q->fmt, &fv) || gb_value_format(qq->value - w, ".6g", &lo) ||
+        gb_value_format(qq->value + w, ".6g", &hi))
+        return gb_err_set(e, GB_EINPUT, q->pos.file, q->pos.line, q->pos.col,
+                          "%s is not a finite number", q->name);
+    char sym[1024], num[1024], tex[2600], head[32], tail[160], tolname[32];
+    if (gb_formula_tex(m, (size_t)i, NULL, 4, sym, sizeof sym, num, sizeof num) == 0)
+        snprintf(tex, sizeof tex, "%s = %s = %s \\approx %s", qq->symbol, sym, num, fv.tex);
+    else
+        snprintf(tex, sizeof tex, "%s = %s", qq->symbol, fv.tex);
+    snprintf(head, sizeof head, "Q%d.", q->number);
+    gb_tolerance_format(&q->tol, tolname, sizeof tolname);
+    snprintf(tail, sizeof tail, " (%s); %g point%s.", tolname, q->points, q->points == 1 ? "" : "s");
+    char range[240];
+    snprintf(range, sizeof range, "[%s,\\ %s]", lo.tex, hi.tex);
+    gb_span sp[6];
+    memset(sp, 0, sizeof sp);
+    sp[0].kind = GB_SPAN_TEXT; sp[0].style = GB_STYLE_STRONG; sp[0].text = head;
+    sp[1].kind = GB_SPAN_TEXT; sp[1].text = (char *)" ";
+    sp[2].kind = GB_SPAN_MATH; sp[2].text = tex;
+    sp[3].kind = GB_SPAN_TEXT; sp[3].text = (char *)". Accepted: ";
+    sp[4].kind = GB_SPAN_MATH; sp[4].text = range;
+    sp[5].kind = GB_SPAN_TEXT; sp[5].text = tail;
+    for (int k = 0; k < 6; k++) sp[k].pos = q->pos;
+    frame hang = *f;
+    return paragraph(b, sp, 6, &hang, b->tpl->size, GB_FACE_SERIF, 0, 0.45 * b->tpl->leading,
+                     NULL, 0, e);
+}
+
+int gb_book_compose_answers(gb_book *book, gb_err *e)
+{
+    if (!book->nquestions) return 0;
+    frame f = {0, book->ctx->text_width, 0, 0};
+    /* A heading of its own, unnumbered, in the outline and contents. */
+    gb_span title = {0};
+    title.kind = GB_SPAN_TEXT;
+    title.text = (char *)"Answers";
+    gb_block h = {0};
+    h.kind = GB_BLOCK_HEADING;
+    h.level = 1;
+    h.spans = &title;
+    h.nspans = 1;
+    size_t first = book->nitems;
+    int rc = heading(book, &h, &f, e);
+    if (!rc && book->nitems > first) {
+        gb_vitem *it = &book->items[first];
+        it->page_break_before = 1;
+        it->outline_level = 1;
+        it->dest = gb_pdf_dest_new(book->pdf);
+        it->outline_title = sdup("Answers");
+        it->toc_number = sdup("");
+        it->toc_title = sdup("Answers");
+        it->mark = sdup("Answers");
+        if (!it->outline_title || !it->toc_number || !it->toc_title || !it->mark) rc = oom(e);
+    }
+    for (size_t i = 0; !rc && i < book->nquestions; i++) rc = answer(book, &book->questions[i], &f, e);
     return rc;
 }

@@ -115,6 +115,35 @@ static int format_value(const gb_book *book, const gb_span *s, gb_formatted *f, 
     return 0;
 }
 
+/* TeX shown for quantity `name` (already formatted as fv) in this document kind: a question is
+ * a numbered box (blank in a worksheet, holding the answer in a key); in a worksheet a value of
+ * an asked quantity points to its box instead of giving the answer away. NULL: show the value. */
+static const char *question_tex(const gb_book *book, const char *name, int is_question,
+                                const gb_formatted *fv, char *buf, size_t cap)
+{
+    const gb_book_question *q = gb_book_question_of(book, name);
+    if (book->qmode == GB_Q_VALUE) return NULL;
+    if (!q) {
+        /* In a worksheet a computed value that is not asked would still give answers away
+         * (an intermediate slope, an output computed a second way): it is left out. */
+        long i = gb_model_find(book->ctx->model, name);
+        const gb_quantity *qq = i >= 0 ? gb_model_at(book->ctx->model, (size_t)i) : NULL;
+        if (book->qmode == GB_Q_BLANK && qq && qq->op != GB_OP_GIVEN && qq->op != GB_OP_MEASURED) {
+            snprintf(buf, cap, "\\ldots");
+            return buf;
+        }
+        return NULL;
+    }
+    if (book->qmode == GB_Q_BLANK) {
+        if (is_question) snprintf(buf, cap, "\\boxed{\\text{Q%d}\\qquad\\qquad\\quad}", q->number);
+        else snprintf(buf, cap, "\\text{Q%d}", q->number);
+        return buf;
+    }
+    if (!is_question) return NULL;
+    snprintf(buf, cap, "\\boxed{%s}_{\\text{Q%d}}", fv->tex, q->number);
+    return buf;
+}
+
 int gb_book_inlines(gb_book *book, const gb_span *spans, size_t n, double size, gb_face face,
                     gb_inline_buf *out, gb_err *e)
 {
@@ -142,7 +171,12 @@ int gb_book_inlines(gb_book *book, const gb_span *spans, size_t n, double size, 
         case GB_SPAN_QUESTION: {
             gb_formatted fv;
             if ((rc = format_value(book, s, &fv, e))) break;
-            if (fv.has_exponent) {
+            char qbuf[256];
+            const char *qt = question_tex(book, s->name, s->kind == GB_SPAN_QUESTION, &fv, qbuf,
+                                          sizeof qbuf);
+            if (qt) {
+                rc = add_math(book, out, qt, size, s->pos, e);
+            } else if (fv.has_exponent) {
                 rc = add_math(book, out, fv.tex, size, s->pos, e);
             } else {
                 const char *t = keep_str(out, fv.text);
@@ -152,6 +186,12 @@ int gb_book_inlines(gb_book *book, const gb_span *spans, size_t n, double size, 
         }
         case GB_SPAN_REF: {
             const gb_label *l = gb_book_label(book, s->name);
+            if (!l && book->qmode != GB_Q_VALUE) {
+                /* A worksheet or key holds only some chapters: a reference to a part that lives
+                 * in the report only (the report build checks every label exists) reads so. */
+                if (add_text(out, f, size, "(in the report)", -1)) rc = GB_EINTERNAL;
+                break;
+            }
             if (!l) {
                 rc = gb_err_set(e, GB_EINPUT, s->pos.file, s->pos.line, s->pos.col,
                                 "unknown label '%s' in {{ref:%s}}", s->name, s->name);
@@ -196,13 +236,17 @@ char *gb_book_substitute_tex(const gb_book *book, const char *tex, gb_srcpos pos
             gb_span s = {0};
             s.kind = GB_SPAN_VALUE;
             s.pos = (gb_srcpos){pos.file, line, col};
-            char *q = inner[0] == '?' ? inner + 1 : inner;
+            int is_q = inner[0] == '?';
+            char *q = is_q ? inner + 1 : inner;
             char *colon = strchr(q, ':');
             s.name = q;
             s.fmt = (char *)"";
             if (colon) { *colon = '\0'; s.fmt = colon + 1; }
             gb_formatted fv;
             if (format_value(book, &s, &fv, e)) { free(out); return NULL; }
+            char qbuf[256];
+            const char *qt = question_tex(book, s.name, is_q, &fv, qbuf, sizeof qbuf);
+            if (qt) snprintf(fv.tex, sizeof fv.tex, "%s", qt);
             size_t need = strlen(fv.tex) + 3;
             if (o + need + 1 > cap) {
                 cap = (o + need + 1) * 2;

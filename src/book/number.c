@@ -81,6 +81,125 @@ static void section_number(gb_book *b, int level, char *buf, size_t cap)
 
 static int number_block(gb_book *b, const gb_block *blk, gb_err *e);
 
+const gb_book_question *gb_book_question_of(const gb_book *book, const char *name)
+{
+    for (size_t i = 0; i < book->nquestions; i++)
+        if (!strcmp(book->questions[i].name, name)) return &book->questions[i];
+    return NULL;
+}
+
+int gb_book_hidden(const gb_book *book, const gb_block *b)
+{
+    if (b->kind != GB_BLOCK_COMPUTE) return 0;
+    for (size_t i = 0; i < book->tpl->nhide; i++) {
+        const char *h = book->tpl->hide[i];
+        const char *colon = strchr(h, ':');
+        size_t n = colon ? (size_t)(colon - h) : strlen(h);
+        if (strlen(b->name) != n || strncmp(b->name, h, n)) continue;
+        if (!colon) return 1;
+        /* NAME:KEY=VALUE: hidden when the block has that option value. */
+        const char *eq = strchr(colon + 1, '=');
+        if (!eq) continue;
+        char key[64];
+        size_t kn = (size_t)(eq - colon - 1);
+        if (kn >= sizeof key) continue;
+        memcpy(key, colon + 1, kn);
+        key[kn] = '\0';
+        const char *v = gb_block_option(b, key);
+        if (v && !strcmp(v, eq + 1)) return 1;
+    }
+    return 0;
+}
+
+/* The document's default tolerance and points: [questions] of the parameters. */
+static int question_defaults(const gb_book *b, gb_tolerance *tol, double *points, gb_err *e)
+{
+    tol->kind = GB_TOL_REL;
+    tol->value = 0.005;
+    *points = 1;
+    if (!b->params) return 0;
+    const char *t = gb_params_get(b->params, "questions", "tolerance");
+    if (t && gb_tolerance_parse(t, tol) != 0) {
+        const char *file;
+        unsigned line, col;
+        gb_params_where(b->params, "questions", "tolerance", &file, &line, &col);
+        return gb_err_set(e, GB_EINPUT, file, line, col,
+                          "questions.tolerance: expected rel:0.5%%, abs:0.001 or sig:3, got '%s'", t);
+    }
+    int rc = gb_params_double(b->params, "questions", "points", points, e);
+    if (rc > 1) return rc;
+    if (!(*points > 0)) {
+        const char *file;
+        unsigned line, col;
+        gb_params_where(b->params, "questions", "points", &file, &line, &col);
+        return gb_err_set(e, GB_EINPUT, file, line, col, "questions.points: expected a number > 0");
+    }
+    return 0;
+}
+
+/* Registers a question (the first time its quantity is asked). */
+static int add_question(gb_book *b, const char *name, const char *fmt, const gb_tolerance *tol,
+                        const double *points, gb_srcpos pos, gb_err *e)
+{
+    if (gb_book_question_of(b, name)) return 0;
+    if (gb_model_find(b->ctx->model, name) < 0)
+        return gb_err_set(e, GB_EINPUT, pos.file, pos.line, pos.col,
+                          "unknown quantity '%s' (the names are listed in README.md)", name);
+    if (b->nquestions == b->cap_questions) {
+        size_t c = b->cap_questions ? b->cap_questions * 2 : 32;
+        gb_book_question *q = realloc(b->questions, c * sizeof *q);
+        if (!q) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+        b->questions = q;
+        b->cap_questions = c;
+    }
+    gb_book_question *q = &b->questions[b->nquestions];
+    memset(q, 0, sizeof *q);
+    snprintf(q->name, sizeof q->name, "%s", name);
+    snprintf(q->fmt, sizeof q->fmt, "%s", fmt ? fmt : "");
+    int rc = question_defaults(b, &q->tol, &q->points, e);
+    if (rc) return rc;
+    if (tol) q->tol = *tol;
+    if (points) q->points = *points;
+    q->number = (int)++b->nquestions;
+    q->pos = pos;
+    return 0;
+}
+
+static int questions_in_spans(gb_book *b, const gb_span *sp, size_t n, gb_err *e);
+
+/* Questions written inside TeX: {{?NAME:FMT}} (options are not taken inside math). */
+static int questions_in_tex(gb_book *b, const char *tex, gb_srcpos pos, gb_err *e)
+{
+    for (const char *p = strstr(tex, "{{?"); p; p = strstr(p + 3, "{{?")) {
+        const char *end = strstr(p, "}}");
+        if (!end) break;
+        char inner[96];
+        size_t n = (size_t)(end - p - 3);
+        if (n >= sizeof inner) n = sizeof inner - 1;
+        memcpy(inner, p + 3, n);
+        inner[n] = '\0';
+        char *fmt = strchr(inner, ':');
+        if (fmt) *fmt++ = '\0';
+        int rc = add_question(b, inner, fmt, NULL, NULL, pos, e);
+        if (rc) return rc;
+    }
+    return 0;
+}
+
+static int questions_in_spans(gb_book *b, const gb_span *sp, size_t n, gb_err *e)
+{
+    for (size_t i = 0; i < n; i++) {
+        int rc = 0;
+        if (sp[i].kind == GB_SPAN_QUESTION)
+            rc = add_question(b, sp[i].name, sp[i].fmt, sp[i].has_tol ? &sp[i].tol : NULL,
+                              sp[i].has_points ? &sp[i].points : NULL, sp[i].pos, e);
+        else if (sp[i].kind == GB_SPAN_MATH)
+            rc = questions_in_tex(b, sp[i].text, sp[i].pos, e);
+        if (rc) return rc;
+    }
+    return 0;
+}
+
 static int number_children(gb_book *b, const gb_block *blk, gb_err *e)
 {
     for (size_t i = 0; i < blk->nchildren; i++) {
@@ -93,6 +212,22 @@ static int number_children(gb_book *b, const gb_block *blk, gb_err *e)
 static int number_block(gb_book *b, const gb_block *blk, gb_err *e)
 {
     int rc = 0;
+    if (gb_book_hidden(b, blk)) {
+        /* References to a left-out figure or table still read, without a link. */
+        if (blk->label) {
+            int table = strstr(blk->name, "table") || !strcmp(blk->name, "model-summary") ||
+                        !strcmp(blk->name, "perceptron-check");
+            return add_label(b, blk->label, table ? "a table of the report" : "a figure of the report",
+                             -1, blk->pos, e);
+        }
+        return 0;
+    }
+    if ((rc = questions_in_spans(b, blk->spans, blk->nspans, e))) return rc;
+    if (blk->kind == GB_BLOCK_MATH && (rc = questions_in_tex(b, blk->text, blk->pos, e))) return rc;
+    if (blk->kind == GB_BLOCK_TABLE)
+        for (size_t i = 0; i < blk->nchildren; i++)
+            if ((rc = questions_in_spans(b, blk->children[i].spans, blk->children[i].nspans, e)))
+                return rc;
     switch (blk->kind) {
     case GB_BLOCK_HEADING: {
         if (!blk->numbered || blk->level > 3) {
@@ -215,6 +350,9 @@ void gb_book_free(gb_book *book)
         free(it->mark);
     }
     free(book->labels);
+    free(book->questions);
+    book->questions = NULL;
+    book->nquestions = 0;
     free(book->cache);
     free(book->items);
     book->labels = NULL;

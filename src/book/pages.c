@@ -84,17 +84,27 @@ static int paginate(const gb_book *b, placed *pos)
     return b->nitems ? page + 1 : 0;
 }
 
-/* Expands {title} {section} {page} in a running-head template. */
-static void expand(const char *tpl, const char *title, const char *section, const char *page,
+/* Expands {title} {section} {page} {student} {student_id} {variant} {hash} in a running-head
+ * template (student fields are empty for a report). */
+static void expand(const gb_book *b, const char *tpl, const char *section, const char *page,
                    char *out, size_t cap)
 {
+    const gb_book_student *st = b->student;
+    struct { const char *key, *val; } keys[] = {
+        {"{title}", b->tpl->title}, {"{section}", section}, {"{page}", page},
+        {"{student}", st && st->name ? st->name : ""},
+        {"{student_id}", st && st->id ? st->id : ""},
+        {"{variant}", st && st->variant ? st->variant : ""},
+        {"{hash}", st && st->hash ? st->hash : ""},
+    };
     size_t o = 0;
     for (const char *p = tpl; *p && o + 1 < cap;) {
         const char *v = NULL;
         size_t skip = 0;
-        if (!strncmp(p, "{title}", 7)) { v = title; skip = 7; }
-        else if (!strncmp(p, "{section}", 9)) { v = section; skip = 9; }
-        else if (!strncmp(p, "{page}", 6)) { v = page; skip = 6; }
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+            size_t n = strlen(keys[k].key);
+            if (!strncmp(p, keys[k].key, n)) { v = keys[k].val; skip = n; break; }
+        }
         if (v) {
             int n = snprintf(out + o, cap - o, "%s", v);
             o += n > 0 ? (size_t)n : 0;
@@ -150,8 +160,8 @@ static int decorate(gb_book *b, int page_no, const char *section, gb_err *e)
     const char *hp[3], *fp[3];
     int any_head = 0;
     for (int k = 0; k < 3; k++) {
-        expand(t->head[k], t->title, section, num, head[k], sizeof head[k]);
-        expand(t->foot[k], t->title, section, num, foot[k], sizeof foot[k]);
+        expand(b, t->head[k], section, num, head[k], sizeof head[k]);
+        expand(b, t->foot[k], section, num, foot[k], sizeof foot[k]);
         hp[k] = head[k];
         fp[k] = foot[k];
         any_head |= head[k][0] != 0;
@@ -185,10 +195,17 @@ static int title_page(gb_book *b, gb_err *e)
     gb_dlist *dl = gb_dlist_new();
     if (!dl) return oom(e);
     double w = t->page_w - t->m_left - t->m_right, y = t->page_h * 0.68;
+    const gb_book_student *stu = b->student;
+    char who[600] = "", variant[200] = "";
+    if (stu && stu->name) snprintf(who, sizeof who, "%s \xC2\xB7 %s", stu->name, stu->id ? stu->id : "");
+    if (stu && stu->variant)
+        snprintf(variant, sizeof variant, "Variant %s \xC2\xB7 %s", stu->variant, stu->hash ? stu->hash : "");
     struct { const char *s; gb_face f; double size, gap; } lines[] = {
         {t->title, GB_FACE_SERIF_BOLD, t->size * 2.1, 0},
         {t->subtitle, GB_FACE_SERIF_ITALIC, t->size * 1.25, 2.2},
         {t->course, GB_FACE_SERIF, t->size * 1.15, 4.5},
+        {who, GB_FACE_SERIF_BOLD, t->size * 1.3, 3.0},
+        {variant, GB_FACE_MONO, t->size * 0.9, 1.2},
         {t->author, GB_FACE_SERIF, t->size, 2.2},
         {t->date, GB_FACE_SERIF, t->size, 1.8},
     };
@@ -277,7 +294,7 @@ static int contents(gb_book *b, const placed *pos, int first_body_page_no, toc_p
     return 0;
 }
 
-int gb_book_paginate(gb_book *b, const char *path, gb_err *e)
+int gb_book_emit(gb_book *b, gb_err *e)
 {
     const gb_template *t = b->tpl;
     placed *pos = calloc(b->nitems ? b->nitems : 1, sizeof *pos);
@@ -294,7 +311,8 @@ int gb_book_paginate(gb_book *b, const char *path, gb_err *e)
         rc = gb_pdf_page_draw(b->pdf, toc[i].dl, 0, 0, e);
     }
     for (int i = 0; i < ntoc; i++) gb_dlist_free(toc[i].dl);
-    int front = 1 + ntoc;
+    int first_page = gb_pdf_page_count(b->pdf) - 1 - ntoc;   /* this document's title page */
+    int front = first_page + 1 + ntoc;
     /* Body pages. */
     const char *section = "";
     size_t i = 0;
@@ -311,16 +329,16 @@ int gb_book_paginate(gb_book *b, const char *path, gb_err *e)
             if (!rc && it->dest >= 0)
                 rc = gb_pdf_dest_place(b->pdf, it->dest, front + p, t->m_left,
                                        pos[i].y + it->height + 0.6 * t->leading, e);
-            if (!rc && it->outline_level)
-                rc = gb_pdf_outline_add(b->pdf, it->outline_level, it->outline_title, it->dest, e);
+            if (!rc && it->outline_level && it->outline_level + b->outline_shift <= 3)
+                rc = gb_pdf_outline_add(b->pdf, it->outline_level + b->outline_shift,
+                                        it->outline_title, it->dest, e);
             if (it->mark) section = it->mark;
         }
         if (!rc) rc = decorate(b, p + 1, mark, e);
     }
     free(pos);
     /* Front matter numbered i, ii, ...; the body from 1 (labels need their pages to exist). */
-    if (!rc) rc = gb_pdf_page_label(b->pdf, 0, GB_LABEL_ROMAN_LOWER, 1, "", e);
+    if (!rc) rc = gb_pdf_page_label(b->pdf, first_page, GB_LABEL_ROMAN_LOWER, 1, "", e);
     if (!rc && body_pages) rc = gb_pdf_page_label(b->pdf, front, GB_LABEL_DECIMAL, 1, "", e);
-    if (!rc) rc = gb_pdf_doc_save(b->pdf, path, e);
     return rc;
 }

@@ -25,7 +25,7 @@ static const char *const known[] = {
     "fonts.serif", "fonts.serif_italic", "fonts.serif_bold", "fonts.mono", "fonts.math",
     "fonts.sans", "fonts.fallback", "header.left", "header.center", "header.right",
     "footer.left", "footer.center", "footer.right", "contents.show", "contents.title",
-    "chapters.files",
+    "chapters.files", "show.hide",
 };
 
 /* Resolves rel against the template's directory. */
@@ -156,6 +156,23 @@ int gb_template_load(gb_template *t, const char *path, gb_err *e)
             t->nchapters = i + 1;
         }
     }
+    if (!rc) {
+        const char *names[32];
+        size_t n = 0;
+        int r2 = gb_params_names(p, "show", "hide", names, 32, &n, e);
+        if (r2 > 1) rc = r2;
+        for (size_t i = 0; !rc && r2 == 0 && i < n; i++) {
+            if (!(t->hide[i] = sdup(names[i]))) rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+            t->nhide = i + 1;
+        }
+    }
+    if (!rc && strcmp(t->kind, "report") && strcmp(t->kind, "worksheet") && strcmp(t->kind, "key")) {
+        const char *file;
+        unsigned line, col;
+        gb_params_where(p, "document", "kind", &file, &line, &col);
+        rc = gb_err_set(e, GB_EINPUT, file, line, col,
+                        "document.kind: expected report, worksheet or key, got '%s'", t->kind);
+    }
     gb_params_free(p);
     if (rc) gb_template_free(t);
     return rc;
@@ -169,5 +186,6 @@ void gb_template_free(gb_template *t)
     for (int f = 0; f < GB_FACE_COUNT; f++) free(t->font[f]);
     for (int i = 0; i < 3; i++) { free(t->head[i]); free(t->foot[i]); }
     for (size_t i = 0; i < t->nchapters; i++) free(t->chapters[i]);
+    for (size_t i = 0; i < t->nhide; i++) free(t->hide[i]);
     memset(t, 0, sizeof *t);
 }

@@ -10,6 +10,12 @@
  *              text with {title}, {section}, {page}, {student}, {variant} placeholders
  *   [contents] show (yes/no) title
  *   [chapters] files (comma-separated paths)
+ *   [show]     hide: computations left out of this kind, by name or NAME:OPTION=VALUE
+ *              (e.g. "gradient-table, network:values=forward"): a worksheet hides what would
+ *              give answers away
+ * [document] kind is report, worksheet or key: a worksheet shows questions as numbered blank
+ * boxes, a key shows their answers and ends with the list of answers; both print the student's
+ * name and ID ({student}, {student_id}) and the variant ({variant}, {hash}) in running heads.
  * Relative paths are resolved against the template's directory. Every key is checked: an unknown
  * section or key, a bad number or a missing font file is GB_EINPUT naming file:line:column. */
 #ifndef GB_TEMPLATE_H
@@ -33,6 +39,8 @@ typedef struct gb_template {
     char *contents_title;
     char *chapters[GB_TEMPLATE_MAX_CHAPTERS];
     size_t nchapters;
+    char *hide[32];                   /* [show] hide entries */
+    size_t nhide;
 } gb_template;
 
 /* Loads and checks a template. On error t is left empty. Free with gb_template_free. */

@@ -1,7 +1,8 @@
-/* cmd_report.c — `gradbook report`: the exercise regenerated as a typeset PDF. */
+/* cmd_report.c — `gradbook report`: the exercise regenerated as a typeset PDF (or any document
+ * kind, with --template). */
 #include "cli/commands.h"
 
-#include "book/report.h"
+#include "book/document.h"
 #include "cli/options.h"
 #include "util/datadir.h"
 
@@ -25,11 +26,16 @@ int gb_cmd_report(int argc, char **argv)
     else gb_data_path("templates/report.ini", tpl, sizeof tpl);
     gb_data_path("chapters/exercise3.ini", def_params, sizeof def_params);
     gb_params *p = NULL;
-    if ((rc = gb_cli_load_params(&o, &p, &e))) { gb_err_print(&e); return rc; }
-    gb_report_opts ro = {tpl, o.output ? o.output : "out/report.pdf", p,
-                         o.params_path ? o.params_path : def_params, o.seed};
-    rc = gb_report_build(&ro, &e);
+    time_t date = 0;
+    if ((rc = gb_cli_load_params(&o, &p, &e)) ||
+        (rc = gb_doc_date(o.params_path ? o.params_path : def_params, &date, &e))) {
+        gb_err_print(&e);
+        gb_params_free(p);
+        return rc;
+    }
+    gb_doc_opts d = {tpl, p, o.seed, date, NULL};
+    rc = gb_doc_build(&d, o.output ? o.output : "out/report.pdf", &e);
     gb_params_free(p);
-    if (rc) { gb_err_print(&e); return rc; }
-    return 0;
+    if (rc) gb_err_print(&e);
+    return rc;
 }

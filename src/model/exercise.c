@@ -2,6 +2,7 @@
 #include "model/exercise.h"
 
 #include <gsl/gsl_rng.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,7 +155,9 @@ int gb_exercise_load(gb_exercise *ex, const gb_params *p, long seed_override, gb
         else {
             gsl_rng_set(r, ex->p_seed);
             gb_net_glorot_uniform(pn, r);
-            memcpy(ex->p_w, pn->W[1], ex->p_n * sizeof(double));
+            /* Rounded to the 4 decimals documents print, so that every answer about the
+             * perceptron follows from printed digits. */
+            for (size_t k = 0; k < ex->p_n; k++) ex->p_w[k] = round(pn->W[1][k] * 1e4) / 1e4;
             ex->p_b = pn->b[1][0];
         }
         gsl_rng_free(r);

@@ -13,7 +13,9 @@
  *                eta = 1                    learning rate of the gradient step
  *   [perceptron] inputs = [2, 3, 4]         the perceptron of exercise section 2
  *                activation = sigmoid
- *                seed = 42                  Glorot-uniform seed of its weights (Keras default)
+ *                seed = 42                  Glorot-uniform seed of its weights (Keras default);
+ *                                           the drawn weights are rounded to 4 decimals, the
+ *                                           precision documents print them with
  * Weights and biases of [sample] are either all given or all absent (then drawn with Glorot
  * uniform from [network] seed, biases 0).
  *

@@ -413,6 +413,21 @@ static int lay_accent(lay *L, int32_t i, int style, box *out)
     out->w = body.w;
     out->h = body.h;
     out->d = body.d;
+    if (n->flags & GB_MF_BOXED) {
+        /* A frame of rule thickness th, pad inside, around the body (amsmath's \boxed uses
+         * \fboxsep 3 pt and \fboxrule 0.4 pt at 10 pt). */
+        double th = 0.04 * s, pad = 0.3 * s;
+        translate(L, body.i0, body.i1, pad + th, 0);
+        double w = body.w + 2 * (pad + th), top = body.h + pad + th, bot = -(body.d + pad + th);
+        if (rule_item(L, 0, bot, w, th) < 0 || rule_item(L, 0, top - th, w, th) < 0 ||
+            rule_item(L, 0, bot, th, top - bot) < 0 || rule_item(L, w - th, bot, th, top - bot) < 0)
+            return -1;
+        out->w = w;
+        out->h = top;
+        out->d = -bot;
+        out->i1 = L->nit;
+        return 0;
+    }
     if (n->flags & GB_MF_OVERLINE) {
         double th = GB_MATH_RULE * s;
         if (rule_item(L, 0, body.h + 3 * th, body.w, th) < 0) return -1;

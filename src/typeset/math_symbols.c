@@ -73,6 +73,7 @@ static const gb_math_cmd table[] = {
     {"bm", GB_CMD_FONT, GB_MC_ORD, GB_FACE_SERIF_BOLD, 0, NULL, 0.0},
     {"boldsymbol", GB_CMD_FONT, GB_MC_ORD, GB_FACE_SERIF_BOLD, 0, NULL, 0.0},
     {"bot", GB_CMD_SYM, GB_MC_ORD, GB_FACE_MATH, 0, "⊥", 0.0},
+    {"boxed", GB_CMD_ACCENT, GB_MC_ORD, GB_FACE_SERIF, GB_MF_BOXED, "", 0.0},
     {"breve", GB_CMD_ACCENT, GB_MC_ORD, GB_FACE_SERIF, 0, "˘", 0.0},
     {"bullet", GB_CMD_SYM, GB_MC_BIN, GB_FACE_MATH, 0, "∙", 0.0},
     {"cap", GB_CMD_SYM, GB_MC_BIN, GB_FACE_MATH, 0, "∩", 0.0},

@@ -41,7 +41,8 @@ enum {
     GB_MF_DFRAC = 32, GB_MF_TFRAC = 64,
     GB_MF_OVERLINE = 128,
     GB_MF_SMALLACC = 256, /* accent glyph drawn at half size (\vec's arrow) */
-    GB_MF_DELIM = 512     /* the symbol may follow \left, \right, \big */
+    GB_MF_DELIM = 512,    /* the symbol may follow \left, \right, \big */
+    GB_MF_BOXED = 1024    /* \boxed{...}: the body framed (answer boxes of worksheets) */
 };
 
 typedef enum gb_math_env {

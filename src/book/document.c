@@ -1,0 +1,269 @@
+/* document.c — one document (report, worksheet or key), or a booklet of many, from a template,
+ * parameters and chapters; written whole or not at all. */
+#include "book/document.h"
+
+#include "book/book.h"
+#include "book/chapter.h"
+#include "model/exercise.h"
+#include "model/runs.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+int gb_doc_date(const char *params_path, time_t *out, gb_err *e)
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && *sde) {
+        char *end;
+        errno = 0;
+        long long v = strtoll(sde, &end, 10);
+        if (*end || errno || v < 0 || v > 253402300799LL)
+            return gb_err_set(e, GB_EINPUT, NULL, 0, 0,
+                              "SOURCE_DATE_EPOCH: expected seconds since 1970, got '%s'", sde);
+        *out = (time_t)v;
+        return 0;
+    }
+    struct stat st;
+    *out = (params_path && stat(params_path, &st) == 0) ? st.st_mtime : 0;
+    return 0;
+}
+
+static gb_question_mode mode_of(const gb_template *t)
+{
+    if (!strcmp(t->kind, "worksheet")) return GB_Q_BLANK;
+    if (!strcmp(t->kind, "key")) return GB_Q_KEY;
+    return GB_Q_VALUE;
+}
+
+/* Everything one document's content needs: model, runs, chapters. */
+typedef struct content {
+    gb_exercise ex;
+    gb_model *model;
+    gb_runs runs;
+    int have_runs;
+    gb_chapter *ch;
+    size_t nch;
+} content;
+
+static void content_free(content *c)
+{
+    for (size_t i = 0; c->ch && i < c->nch; i++) gb_chapter_free(&c->ch[i]);
+    free(c->ch);
+    if (c->have_runs) gb_runs_free(&c->runs);
+    gb_model_free(c->model);
+    gb_exercise_free(&c->ex);
+    memset(c, 0, sizeof *c);
+}
+
+static int content_load(content *c, const gb_template *tpl, const gb_params *p, long seed, gb_err *e)
+{
+    memset(c, 0, sizeof *c);
+    int rc = gb_exercise_load(&c->ex, p, seed, e);
+    if (rc) return rc;
+    if (!(c->model = gb_exercise_model(&c->ex)))
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+    if ((rc = gb_runs_execute(&c->runs, p, &c->ex, seed, c->model, e))) return rc;
+    c->have_runs = 1;
+    c->ch = calloc(tpl->nchapters ? tpl->nchapters : 1, sizeof *c->ch);
+    if (!c->ch) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+    c->nch = tpl->nchapters;
+    for (size_t i = 0; i < tpl->nchapters; i++)
+        if ((rc = gb_chapter_parse(tpl->chapters[i], &c->ch[i], e))) return rc;
+    return 0;
+}
+
+static int set_faces(gb_pdf_doc *pdf, const gb_template *tpl, gb_err *e)
+{
+    for (int f = 0; f < GB_FACE_COUNT; f++)
+        if (tpl->font[f]) {
+            int rc = gb_pdf_doc_set_face(pdf, (gb_face)f, tpl->font[f], e);
+            if (rc) return rc;
+        }
+    return 0;
+}
+
+/* The template's date "auto" becomes the document date, written out. */
+static int resolve_date(gb_template *tpl, time_t date, gb_err *e)
+{
+    if (strcmp(tpl->date, "auto")) return 0;
+    char buf[64] = "";
+    struct tm tmv;
+    if (gmtime_r(&date, &tmv)) strftime(buf, sizeof buf, "%B %e, %Y", &tmv);
+    char *d = malloc(strlen(buf) + 1);
+    if (!d) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+    strcpy(d, buf);
+    free(tpl->date);
+    tpl->date = d;
+    return 0;
+}
+
+/* Numbers, lays out and emits one document's pages into pdf. */
+static int emit(gb_pdf_doc *pdf, const gb_template *tpl, const content *c, const gb_params *p,
+                const gb_student *s, int outline_shift, gb_err *e)
+{
+    gb_metrics metrics = gb_pdf_doc_metrics(pdf);
+    gb_book_ctx ctx = {c->model, &c->runs, &c->ex, &metrics, tpl->page_w - tpl->m_left - tpl->m_right,
+                       tpl->size};
+    gb_book_student st = {0};
+    gb_book book = {0};
+    book.tpl = tpl;
+    book.ctx = &ctx;
+    book.pdf = pdf;
+    book.qmode = mode_of(tpl);
+    book.params = p;
+    book.outline_shift = outline_shift;
+    if (s) {
+        st.id = s->id;
+        st.name = s->name;
+        st.variant = s->variant;
+        st.hash = s->hash;
+        book.student = &st;
+    }
+    int rc = gb_book_number(&book, c->ch, c->nch, e);
+    for (size_t i = 0; !rc && i < c->nch; i++) rc = gb_book_compose(&book, &c->ch[i], e);
+    if (!rc && book.qmode == GB_Q_KEY) rc = gb_book_compose_answers(&book, e);
+    if (!rc) rc = gb_book_emit(&book, e);
+    gb_book_free(&book);
+    return rc;
+}
+
+int gb_doc_build(const gb_doc_opts *o, const char *output, gb_err *e)
+{
+    gb_template tpl;
+    int rc = gb_template_load(&tpl, o->template_path, e);
+    if (rc) return rc;
+    content c;
+    gb_pdf_doc *pdf = NULL;
+    rc = content_load(&c, &tpl, o->params, o->seed, e);
+    if (!rc) rc = resolve_date(&tpl, o->date, e);
+    if (!rc && !(pdf = gb_pdf_doc_new(e))) rc = e->code ? e->code : GB_EINTERNAL;
+    if (!rc) rc = set_faces(pdf, &tpl, e);
+    if (!rc) {
+        char title[512];
+        const gb_student *s = o->student;
+        if (s && s->name) snprintf(title, sizeof title, "%s \xE2\x80\x94 %s", tpl.title, s->name);
+        else snprintf(title, sizeof title, "%s", tpl.title);
+        gb_pdf_info info = {title, tpl.author, tpl.subject, tpl.keywords, "gradbook", o->date};
+        rc = gb_pdf_doc_set_info(pdf, &info, e);
+    }
+    if (!rc) rc = emit(pdf, &tpl, &c, o->params, o->student, 0, e);
+    if (!rc) rc = gb_pdf_doc_save(pdf, output, e);
+    if (!rc && gb_pdf_doc_missing_glyphs(pdf))
+        gb_warn("%s: %zu character(s) are in no font and were drawn as a visible substitute",
+                output, gb_pdf_doc_missing_glyphs(pdf));
+    gb_pdf_doc_free(pdf);
+    content_free(&c);
+    gb_template_free(&tpl);
+    return rc;
+}
+
+int gb_doc_questions(const char *template_path, const gb_params *params, gb_question_spec **qs,
+                     size_t *nq, gb_err *e)
+{
+    *qs = NULL;
+    *nq = 0;
+    gb_template tpl;
+    int rc = gb_template_load(&tpl, template_path, e);
+    if (rc) return rc;
+    content c;
+    gb_book book = {0};
+    gb_metrics fake = gb_metrics_fake();
+    rc = content_load(&c, &tpl, params, -1, e);
+    if (!rc) {
+        /* Numbering alone finds the questions; it lays out formulas and figures with fake
+         * metrics and needs no PDF, except destination numbers: use a scratch document. */
+        gb_pdf_doc *pdf = gb_pdf_doc_new(e);
+        gb_book_ctx ctx = {c.model, &c.runs, &c.ex, &fake, tpl.page_w - tpl.m_left - tpl.m_right,
+                           tpl.size};
+        book.tpl = &tpl;
+        book.ctx = &ctx;
+        book.pdf = pdf;
+        book.qmode = mode_of(&tpl);
+        book.params = params;
+        rc = pdf ? gb_book_number(&book, c.ch, c.nch, e) : GB_EINTERNAL;
+        if (!rc && book.nquestions) {
+            *qs = calloc(book.nquestions, sizeof **qs);
+            if (!*qs) rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+            for (size_t i = 0; !rc && i < book.nquestions; i++) {
+                gb_question_spec *q = &(*qs)[i];
+                snprintf(q->name, sizeof q->name, "%s", book.questions[i].name);
+                snprintf(q->fmt, sizeof q->fmt, "%s", book.questions[i].fmt);
+                q->tol = book.questions[i].tol;
+                q->points = book.questions[i].points;
+            }
+            if (!rc) *nq = book.nquestions;
+        }
+        gb_book_free(&book);
+        gb_pdf_doc_free(pdf);
+    }
+    content_free(&c);
+    gb_template_free(&tpl);
+    return rc;
+}
+
+/* ---- booklets ---- */
+
+struct gb_booklet {
+    gb_template tpl;
+    gb_pdf_doc *pdf;
+    size_t students;
+};
+
+gb_booklet *gb_booklet_new(const char *template_path, time_t date, gb_err *e)
+{
+    gb_booklet *b = calloc(1, sizeof *b);
+    if (!b) { gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory"); return NULL; }
+    int rc = gb_template_load(&b->tpl, template_path, e);
+    if (!rc) rc = resolve_date(&b->tpl, date, e);
+    if (!rc && !(b->pdf = gb_pdf_doc_new(e))) rc = GB_EINTERNAL;
+    if (!rc) rc = set_faces(b->pdf, &b->tpl, e);
+    if (!rc) {
+        gb_pdf_info info = {b->tpl.title, b->tpl.author, b->tpl.subject, b->tpl.keywords,
+                            "gradbook", date};
+        rc = gb_pdf_doc_set_info(b->pdf, &info, e);
+    }
+    if (rc) { gb_booklet_free(b); return NULL; }
+    return b;
+}
+
+int gb_booklet_add(gb_booklet *b, const gb_params *params, long seed, const gb_student *s,
+                   gb_err *e)
+{
+    content c;
+    int rc = content_load(&c, &b->tpl, params, seed, e);
+    /* Each student starts on an odd page, so duplex printing keeps students apart. */
+    int pages = gb_pdf_page_count(b->pdf);
+    if (!rc && pages % 2 == 1 && gb_pdf_page_add(b->pdf, b->tpl.page_w, b->tpl.page_h, e) < 0)
+        rc = e->code ? e->code : GB_EINTERNAL;
+    int dest = -1;
+    if (!rc && (dest = gb_pdf_dest_new(b->pdf)) < 0)
+        rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+    if (!rc) {
+        char title[600];
+        snprintf(title, sizeof title, "%s (%s)", s && s->name ? s->name : "",
+                 s && s->id ? s->id : "");
+        rc = gb_pdf_outline_add(b->pdf, 1, title, dest, e);
+    }
+    int first = gb_pdf_page_count(b->pdf);
+    if (!rc) rc = emit(b->pdf, &b->tpl, &c, params, s, 1, e);
+    if (!rc) rc = gb_pdf_dest_place(b->pdf, dest, first, 0, b->tpl.page_h, e);
+    if (!rc) b->students++;
+    content_free(&c);
+    return rc;
+}
+
+int gb_booklet_save(gb_booklet *b, const char *output, gb_err *e)
+{
+    return gb_pdf_doc_save(b->pdf, output, e);
+}
+
+void gb_booklet_free(gb_booklet *b)
+{
+    if (!b) return;
+    gb_pdf_doc_free(b->pdf);
+    gb_template_free(&b->tpl);
+    free(b);
+}

@@ -1,0 +1,72 @@
+/* document.h — building one document of any kind (report, worksheet, key) for one set of
+ * parameters and, for a student, their name and variant, into a PDF; and listing the questions a
+ * document kind asks.
+ *
+ * A document kind is its template (templates/report.ini, worksheet.ini, key.ini: the [document]
+ * kind key says which). Questions are the {{?NAME:FMT|tol=..|points=..}} spans of its chapters:
+ *   report     shows the value
+ *   worksheet  a numbered blank box ("Q7") with room to write; computations that would give
+ *              answers away are left out (the template's [show] keys), and a value span of a
+ *              quantity that is asked elsewhere prints as a reference to its box ("see Q7")
+ *   key        the value, the accepted interval, and for a computed quantity its formula with the
+ *              numbers substituted (model/formula.h)
+ * Every page of a worksheet or key carries the student's name and ID and the variant's key and
+ * hash in its running head ({student}, {student_id}, {variant}, {hash} in the template). */
+#ifndef GB_DOCUMENT_H
+#define GB_DOCUMENT_H
+
+#include "model/params.h"
+#include "model/variants.h"
+#include "util/diag.h"
+
+#include <stddef.h>
+#include <time.h>
+
+/* Who a document is for; all NULL/empty for the report. Strings are UTF-8, printed as given. */
+typedef struct gb_student {
+    const char *id;        /* e.g. "2023/0417" */
+    const char *name;      /* e.g. "Varga, Nóra" */
+    const char *variant;   /* the variant key (often the ID) */
+    const char *hash;      /* the variant's 8-hex-digit hash */
+} gb_student;
+
+typedef struct gb_doc_opts {
+    const char *template_path;
+    const gb_params *params;   /* the (variant's) parameters, borrowed */
+    long seed;                 /* --seed or -1 */
+    time_t date;               /* the document date (see gb_doc_date) */
+    const gb_student *student; /* NULL for the report */
+} gb_doc_opts;
+
+/* The document date: SOURCE_DATE_EPOCH when set, else the modification time of params_path
+ * (or 0). GB_EINPUT for a malformed SOURCE_DATE_EPOCH. */
+int gb_doc_date(const char *params_path, time_t *out, gb_err *e);
+
+/* Builds the document and writes it to output atomically (nothing is written on failure).
+ * Returns 0, GB_EINPUT (template, chapter, parameter, formula or value errors, with
+ * file:line:column) or GB_EINTERNAL. */
+int gb_doc_build(const gb_doc_opts *o, const char *output, gb_err *e);
+
+/* The questions the template's chapters ask, in document order (numbered 1..n), with their
+ * formats, tolerances (the question's own, else [questions] tolerance of params, else rel:0.5%)
+ * and points (else [questions] points, else 1). *qs is malloc'ed (caller frees). */
+int gb_doc_questions(const char *template_path, const gb_params *params, gb_question_spec **qs,
+                     size_t *nq, gb_err *e);
+
+/* A booklet: many students' documents of one template in one PDF, each starting on an odd page
+ * (duplex printing keeps students apart) under an outline entry "Name (ID)". Pages are cheap;
+ * fonts are paid once. */
+typedef struct gb_booklet gb_booklet;
+
+/* A new empty booklet for template_path dated date; NULL with e set on failure. */
+gb_booklet *gb_booklet_new(const char *template_path, time_t date, gb_err *e);
+/* Appends one student's document built from params (their variant). Errors as gb_doc_build;
+ * the booklet stays usable for the other students only if this returns GB_EINPUT before any
+ * page was added (a failed student should be left out of the class set by the caller). */
+int gb_booklet_add(gb_booklet *b, const gb_params *params, long seed, const gb_student *s,
+                   gb_err *e);
+/* Writes the booklet atomically. Call once. */
+int gb_booklet_save(gb_booklet *b, const char *output, gb_err *e);
+void gb_booklet_free(gb_booklet *b);
+
+#endif
