@@ -38,8 +38,19 @@ BIN       := $(if $(filter 1,$(SANITIZE)),$(BUILD)/gradbook,gradbook)
 TEST_BIN  := $(BUILD)/run_tests
 DEPS_OK   := out/.deps-ok
 
-.PHONY: all deps report test unit e2e asan bench install uninstall clean
-all: $(BIN)
+.PHONY: all deps fonts report test unit e2e asan bench install uninstall clean
+all: $(BIN) fonts
+
+# The faces the templates use, prepared from the Debian fonts by scripts/make-fonts.py: a cmap of
+# a few segments (libharu looks up every BMP code point per font and document) and, for DejaVu,
+# the glyphs of the scripts documents use. Templates name out/fonts/*.ttf.
+FONT_DIR  := /usr/share/fonts/truetype/dejavu
+FONTS     := DejaVuSerif DejaVuSerif-Italic DejaVuSerif-Bold DejaVuSansMono DejaVuMathTeXGyre
+FONT_OUT  := $(FONTS:%=out/fonts/%.ttf)
+fonts: $(FONT_OUT)
+out/fonts/%.ttf: scripts/make-fonts.py | $(DEPS_OK)
+	@mkdir -p $(@D)
+	/usr/bin/python3 scripts/make-fonts.py $(FONT_DIR)/$*.ttf $@.tmp --subset && mv $@.tmp $@
 
 # Dependency check: runs once per checkout (and again when the script changes).
 $(DEPS_OK): scripts/deps.sh
@@ -65,13 +76,13 @@ $(BUILD)/tests/registry.o: $(BUILD)/tests/registry.c
 $(TEST_BIN): $(LIB_OBJ) $(TEST_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-report: $(BIN)
+report: $(BIN) fonts
 	./$(BIN) report -o out/report.pdf
 
-unit: $(TEST_BIN) $(BIN)
+unit: $(TEST_BIN) $(BIN) fonts
 	GB_ROOT=$(CURDIR) $(TEST_BIN)
 
-e2e: $(BIN)
+e2e: $(BIN) fonts
 	GB_ROOT=$(CURDIR) GRADBOOK=$(CURDIR)/$(BIN) sh tests/e2e/run.sh
 
 test: unit e2e
@@ -79,20 +90,21 @@ test: unit e2e
 asan:
 	$(MAKE) SANITIZE=1 test
 
-bench: $(BIN)
+bench: $(BIN) fonts
 	GRADBOOK=$(CURDIR)/$(BIN) sh tests/bench.sh
 
-install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/gradbook
+install: $(BIN) fonts
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/gradbook/out/fonts
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/gradbook
 	cp -R chapters templates $(DESTDIR)$(PREFIX)/share/gradbook/
+	install -m 644 $(FONT_OUT) $(DESTDIR)$(PREFIX)/share/gradbook/out/fonts/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/gradbook
 	rm -rf $(DESTDIR)$(PREFIX)/share/gradbook
 
 clean:
-	rm -rf out/build out/build-asan gradbook
+	rm -rf out/build out/build-asan out/fonts gradbook
 
 -include $(OBJ:.o=.d) $(TEST_OBJ:.o=.d)
 

@@ -25,6 +25,7 @@ need fonts-dejavu-extra /usr/share/fonts/truetype/dejavu/DejaVuMathTeXGyre.ttf
 need fonts-droid-fallback /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf
 need poppler-utils    /usr/bin/pdftotext
 need python3          /usr/bin/python3
+need fonttools        /usr/lib/python3/dist-packages/fontTools/__init__.py
 [ -z "$missing" ] && exit 0
 
 cmd="apt-get update && apt-get install -y --no-install-recommends$missing"

@@ -123,8 +123,9 @@ int gb_template_load(gb_template *t, const char *path, gb_err *e)
             const char *file;
             unsigned line, col;
             gb_params_where(p, "fonts", face_key[f], &file, &line, &col);
-            rc = gb_err_set(e, GB_EINPUT, file, line, col, "fonts.%s: cannot read font file %s",
-                            face_key[f], t->font[f]);
+            rc = gb_err_set(e, GB_EINPUT, file, line, col, "fonts.%s: cannot read font file %s%s",
+                            face_key[f], t->font[f],
+                            strstr(t->font[f], "out/fonts/") ? " (run `make fonts` to prepare it)" : "");
         }
     }
     static const char *const pos[3] = {"left", "center", "right"};

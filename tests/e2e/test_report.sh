@@ -45,7 +45,7 @@ if [ $? != 0 ]; then ok "report --set: old gradients gone"; else bad "report --s
 # Bad input: exit 2, file:line:column, no PDF written, an existing PDF untouched.
 cp "$tmp/r.pdf" "$tmp/keep.pdf"
 mkdir -p "$tmp/t"
-sed -e "s|^files = .*|files = $tmp/t/ch.md|" -e '/^        \.\.\/chapters/d' "$GB_ROOT/templates/report.ini" > "$tmp/t/report.ini"
+sed -e "s|^files = .*|files = $tmp/t/ch.md|" -e '/^        \.\.\/chapters/d' -e "s|\.\./out/fonts/|$GB_ROOT/out/fonts/|" "$GB_ROOT/templates/report.ini" > "$tmp/t/report.ini"
 bad_chapter() { # NAME CONTENT PATTERN
   printf '%b' "$2" > "$tmp/t/ch.md"
   expect_exit 2 "report: $1 exits 2" "$G" report --template "$tmp/t/report.ini" -o "$tmp/keep.pdf"

@@ -1,0 +1,91 @@
+#!/usr/bin/python3
+"""make-fonts.py SRC.ttf OUT.ttf [--subset]: prepares a TrueType font for gradbook's PDFs.
+
+libharu 2.3.0 builds, for every UTF-8 font of every document, a CID-to-glyph map by looking up
+all 65,536 BMP code points in the font's cmap, each look-up a linear scan of the cmap's format-4
+segments (HPDF_TTFontDef_GetGlyphid). DejaVu's cmaps have 140-180 segments, so each face costs
+tens of millions of instructions per document (shared/LIBRARIES.md: "what a document costs").
+This script rewrites the cmap so that the code points between the first and last mapped ones in
+each block of the BMP map explicitly to glyph 0 (.notdef) where the font has no glyph: the same
+mapping, in a handful of segments. gradbook treats glyph 0 as "no glyph" exactly as before.
+
+With --subset, glyphs outside the scripts documents use (Latin, IPA, Greek, Cyrillic, Armenian,
+Hebrew, Georgian, general punctuation, super/subscripts, currency, letterlike symbols, arrows,
+mathematical operators, technical and geometric symbols) are dropped first (pyftsubset), making
+the font smaller; characters outside these fall back to the fallback face as for any font."""
+import sys
+from fontTools import subset
+from fontTools.ttLib import TTFont
+
+RANGES = [(0x0000, 0x05FF), (0x10A0, 0x10FF), (0x1E00, 0x1FFF), (0x2000, 0x23FF),
+          (0x2460, 0x24FF), (0x25A0, 0x27FF), (0x2900, 0x2AFF), (0xFB00, 0xFB06), (0xFFFD, 0xFFFD)]
+# Gaps up to this many code points are filled with .notdef; larger ones start a new segment.
+MAX_GAP = 4096
+
+
+def format4_cmap(runs, glyph):
+    """A cmap table with one (3, 1) format-4 subtable: one segment per run, every code point of
+    a run listed in glyphIdArray (0 where the font has no glyph), and the final 0xFFFF segment."""
+    import struct
+    from fontTools.ttLib.tables.DefaultTable import DefaultTable
+    segs = runs + [[0xFFFF, 0xFFFF]]
+    n = len(segs)
+    ends, starts, deltas, offsets, ids = [], [], [], [], []
+    for i, (a, b) in enumerate(segs):
+        starts.append(a)
+        ends.append(b)
+        if a == 0xFFFF:
+            deltas.append(1)
+            offsets.append(0)
+            continue
+        deltas.append(0)
+        # idRangeOffset: bytes from this entry of idRangeOffset[] to the run's first glyph id.
+        offsets.append(2 * (n - i) + 2 * len(ids))
+        ids.extend(glyph.get(c, 0) for c in range(a, b + 1))
+    search = 2 ** (n.bit_length() - 1)
+    body = struct.pack(">HHHH", 2 * n, 2 * search, search.bit_length() - 1, 2 * n - 2 * search)
+    body += struct.pack(">%dH" % n, *ends) + b"\0\0" + struct.pack(">%dH" % n, *starts)
+    body += struct.pack(">%dh" % n, *deltas) + struct.pack(">%dH" % n, *offsets)
+    body += struct.pack(">%dH" % len(ids), *ids)
+    length = 6 + len(body)
+    if length > 0xFFFF:
+        raise SystemExit("make-fonts: the cmap would exceed 64 KB; use --subset")
+    sub = struct.pack(">HHH", 4, length, 0) + body
+    data = struct.pack(">HH", 0, 1) + struct.pack(">HHI", 3, 1, 12) + sub
+    table = DefaultTable("cmap")
+    table.data = data
+    return table
+
+
+def main():
+    src, out = sys.argv[1], sys.argv[2]
+    font = TTFont(src)
+    if "--subset" in sys.argv[3:]:
+        opts = subset.Options()
+        opts.layout_features = ["*"]
+        opts.name_IDs = ["*"]
+        opts.notdef_outline = True
+        opts.glyph_names = True
+        opts.hinting = False
+        opts.drop_tables += ["FFTM"]
+        unicodes = [c for a, b in RANGES for c in range(a, b + 1)]
+        sub = subset.Subsetter(opts)
+        sub.populate(unicodes=unicodes)
+        sub.subset(font)
+    cmap = font.getBestCmap()
+    order = font.getGlyphOrder()
+    gid = {name: i for i, name in enumerate(order)}
+    bmp = sorted(c for c in cmap if c < 0xFFFF)
+    # Runs of code points, gaps up to MAX_GAP filled with glyph 0.
+    runs = []
+    for c in bmp:
+        if runs and c - runs[-1][1] <= MAX_GAP:
+            runs[-1][1] = c
+        else:
+            runs.append([c, c])
+    font["cmap"] = format4_cmap(runs, {c: gid[cmap[c]] for c in bmp})
+    font.save(out)
+
+
+if __name__ == "__main__":
+    main()
