@@ -63,6 +63,7 @@ typedef struct gb_vitem {
     gb_dlist *dl;            /* owned */
     double height, depth;
     double space_before;     /* glue above; dropped at the top of a page */
+    int is_float;            /* a figure or table: may float to the next page's top */
     int is_line;             /* a line of text: consecutive lines are set a leading apart
                                 (baseline to baseline) unless their content is taller */
     int keep_with_next;      /* never break the page between this item and the next */

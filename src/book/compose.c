@@ -334,6 +334,7 @@ static int float_block(gb_book *b, const gb_block *blk, const frame *f, gb_err *
     it->depth = 0.9 * b->tpl->leading;
     it->space_before = 0.9 * b->tpl->leading;
     it->dest = c->dest;
+    it->is_float = 1;
     return 0;
 }
 

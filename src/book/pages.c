@@ -25,63 +25,101 @@ static double advance(const gb_book *b, const gb_vitem *prev, const gb_vitem *cu
     return prev->depth + cur->space_before + cur->height;
 }
 
+/* Pagination state: the current page, the baseline of the last item placed, and figures and
+ * tables waiting for the next page. */
+typedef struct pager {
+    const gb_book *b;
+    placed *pos;
+    double top, bottom;
+    int page;
+    double y;
+    const gb_vitem *prev;
+    size_t *queue, nq;
+} pager;
+
+static void place(pager *g, size_t k)
+{
+    const gb_vitem *it = &g->b->items[k];
+    g->y -= g->prev ? advance(g->b, g->prev, it) : it->height;
+    g->pos[k].page = g->page;
+    g->pos[k].y = g->y;
+    g->prev = it;
+}
+
+/* Would item k fit below what is on the page? */
+static int fits(const pager *g, size_t k)
+{
+    const gb_vitem *it = &g->b->items[k];
+    double y = g->y - (g->prev ? advance(g->b, g->prev, it) : it->height);
+    return y - it->depth >= g->bottom - 0.01;
+}
+
+/* Starts a page; figures and tables deferred from earlier pages go first, as many as fit. */
+static void new_page(pager *g)
+{
+    g->page++;
+    g->y = g->top;
+    g->prev = NULL;
+    size_t done = 0;
+    while (done < g->nq && (!g->prev || fits(g, g->queue[done]))) place(g, g->queue[done++]);
+    memmove(g->queue, g->queue + done, (g->nq - done) * sizeof *g->queue);
+    g->nq -= done;
+}
+
 /* Assigns pages: first fit, never breaking inside a keep_with_next chain when the chain fits on
- * a fresh page. Returns the number of body pages. */
+ * a fresh page. A figure or table that does not fit where it stands floats to the top of the
+ * next page while the text goes on (as LaTeX's floats do), so pages are not left half empty.
+ * Returns the number of body pages (0 when out of memory). */
 static int paginate(const gb_book *b, placed *pos)
 {
     const gb_template *t = b->tpl;
-    double top = t->page_h - t->m_top, bottom = t->m_bottom;
-    int page = 0;
-    double y = top;            /* baseline of the last placed item */
-    const gb_vitem *prev = NULL;
+    pager g = {b, pos, t->page_h - t->m_top, t->m_bottom, 0, t->page_h - t->m_top, NULL, NULL, 0};
+    g.queue = malloc((b->nitems ? b->nitems : 1) * sizeof *g.queue);
+    if (!g.queue) return 0;
     size_t i = 0;
     while (i < b->nitems) {
+        const gb_vitem *cur = &b->items[i];
+        if (cur->is_float && !cur->keep_with_next && !cur->page_break_before) {
+            /* Floats keep their order: behind a waiting one, or when there is no room, wait. */
+            if (g.nq || (g.prev && !fits(&g, i))) g.queue[g.nq++] = i;
+            else place(&g, i);
+            i++;
+            continue;
+        }
         /* The chain i..j that must stay together. */
         size_t j = i;
         while (j + 1 < b->nitems && b->items[j].keep_with_next) j++;
         /* Height of the chain if placed here. */
-        double yy = y;
-        const gb_vitem *pp = prev;
+        double yy = g.y;
+        const gb_vitem *pp = g.prev;
         for (size_t k = i; k <= j; k++) {
             const gb_vitem *it = &b->items[k];
             yy -= pp ? advance(b, pp, it) : it->height;
             pp = it;
         }
-        int fits = yy - b->items[j].depth >= bottom - 0.01;
-        int newpage = b->items[i].page_break_before && prev;
-        if ((!fits && prev) || newpage) {
+        int chain_fits = yy - b->items[j].depth >= g.bottom - 0.01;
+        int newpage = b->items[i].page_break_before && g.prev;
+        if ((!chain_fits && g.prev) || newpage) {
             /* Does the chain fit on an empty page? If not, place it item by item. */
             double h = 0;
             for (size_t k = i; k <= j; k++)
                 h += (k == i ? b->items[k].height : advance(b, &b->items[k - 1], &b->items[k]));
-            if (h + b->items[j].depth <= top - bottom || newpage) {
-                page++;
-                y = top;
-                prev = NULL;
+            if (h + b->items[j].depth <= g.top - g.bottom || newpage) {
+                new_page(&g);
             } else {
                 j = i;   /* too long to keep: break inside it */
-                const gb_vitem *it = &b->items[i];
-                if (y - (prev ? advance(b, prev, it) : it->height) - it->depth < bottom) {
-                    page++;
-                    y = top;
-                    prev = NULL;
-                }
+                if (!fits(&g, i)) new_page(&g);
             }
         }
         for (size_t k = i; k <= j; k++) {
-            const gb_vitem *it = &b->items[k];
-            y -= prev ? advance(b, prev, it) : it->height;
-            if (y - it->depth < bottom - 0.01 && prev) {
-                page++;
-                y = top - it->height;
-            }
-            pos[k].page = page;
-            pos[k].y = y;
-            prev = it;
+            if (g.prev && !fits(&g, k)) new_page(&g);
+            place(&g, k);
         }
         i = j + 1;
     }
-    return b->nitems ? page + 1 : 0;
+    while (g.nq) new_page(&g);
+    free(g.queue);
+    return b->nitems ? g.page + 1 : 0;
 }
 
 /* Expands {title} {section} {page} {student} {student_id} {variant} {hash} in a running-head
@@ -301,6 +339,7 @@ int gb_book_emit(gb_book *b, gb_err *e)
     if (!pos) return oom(e);
     int rc = 0;
     int body_pages = paginate(b, pos);
+    if (b->nitems && !body_pages) { free(pos); return oom(e); }
     /* Front matter: the title page, then the contents. */
     toc_page toc[8] = {{0}};
     int ntoc = 0;
@@ -313,22 +352,23 @@ int gb_book_emit(gb_book *b, gb_err *e)
     for (int i = 0; i < ntoc; i++) gb_dlist_free(toc[i].dl);
     int first_page = gb_pdf_page_count(b->pdf) - 1 - ntoc;   /* this document's title page */
     int front = first_page + 1 + ntoc;
-    /* Body pages. */
+    /* Body pages: each page draws the items placed on it, in order (a deferred figure may be
+     * drawn on a later page than the text after it). */
     const char *section = "";
-    size_t i = 0;
     for (int p = 0; !rc && p < body_pages; p++) {
         if (gb_pdf_page_add(b->pdf, t->page_w, t->page_h, e) < 0) { rc = e->code; break; }
         /* The running head names the section current at the page's top, or the first one that
          * starts on the page. */
         const char *mark = section;
-        for (size_t k = i; k < b->nitems && pos[k].page == p; k++)
-            if (b->items[k].mark) { mark = b->items[k].mark; break; }
-        for (; !rc && i < b->nitems && pos[i].page == p; i++) {
-            gb_vitem *it = &b->items[i];
-            rc = gb_pdf_page_draw(b->pdf, it->dl, t->m_left, pos[i].y, e);
+        for (size_t k = 0; k < b->nitems; k++)
+            if (pos[k].page == p && b->items[k].mark) { mark = b->items[k].mark; break; }
+        for (size_t k = 0; !rc && k < b->nitems; k++) {
+            if (pos[k].page != p) continue;
+            gb_vitem *it = &b->items[k];
+            rc = gb_pdf_page_draw(b->pdf, it->dl, t->m_left, pos[k].y, e);
             if (!rc && it->dest >= 0)
                 rc = gb_pdf_dest_place(b->pdf, it->dest, front + p, t->m_left,
-                                       pos[i].y + it->height + 0.6 * t->leading, e);
+                                       pos[k].y + it->height + 0.6 * t->leading, e);
             if (!rc && it->outline_level && it->outline_level + b->outline_shift <= 3)
                 rc = gb_pdf_outline_add(b->pdf, it->outline_level + b->outline_shift,
                                         it->outline_title, it->dest, e);
