@@ -310,13 +310,28 @@ static int contents(gb_book *b, const placed *pos, int first_body_page_no, toc_p
         char pg[16];
         snprintf(pg, sizeof pg, "%d", pos ? pos[i].page + first_body_page_no : 0);
         double pgw = m->advance(m->ctx, face, pg, strlen(pg), t->size);
-        char title[512];
-        snprintf(title, sizeof title, "%s", it->toc_title ? it->toc_title : "");
+        /* Long titles wrap under themselves; the page number sits on the last line. */
+        const char *title = it->toc_title ? it->toc_title : "";
         double tx = t->m_left + indent + numw, maxw = w - indent - numw - 3 * t->size;
-        fit_text(m, face, t->size, title, maxw);
+        gb_inline in = {GB_INLINE_TEXT, face, t->size, GB_BLACK, title, strlen(title), -1, NULL, 0,
+                        0, 0};
+        gb_para_style ps = {maxw, 0, 0, 0};
+        gb_lines tl = {0};
+        int lrc = gb_linebreak(m, &in, 1, &ps, &tl, e);
+        if (lrc) return lrc;
+        double y_first = y;
         text_line(dl, face, t->size, t->m_left + indent, y, it->toc_number ? it->toc_number : "");
-        text_line(dl, face, t->size, tx, y, title);
-        double tw = m->advance(m->ctx, face, title, strlen(title), t->size);
+        for (size_t k = 0; k < tl.n; k++) {
+            if (k) {
+                y -= 1.15 * t->leading;
+                if (y < bottom) {   /* a title never straddles two contents pages */
+                    y = bottom;
+                }
+            }
+            gb_dl_append(dl, tl.line[k].dl, tx, y);
+        }
+        double tw = tl.n ? tl.line[tl.n - 1].width : 0;
+        gb_lines_free(&tl);
         /* Dot leaders between title and page number, on a fixed grid so they line up. */
         if (!top_level) {
             double dot = m->advance(m->ctx, GB_FACE_SERIF, " .", 2, t->size);
@@ -326,7 +341,8 @@ static int contents(gb_book *b, const placed *pos, int first_body_page_no, toc_p
                 gb_dl_text(dl, GB_FACE_SERIF, t->size, x, y, " .", 2, (gb_rgb){0.4, 0.4, 0.4});
         }
         text_line(dl, face, t->size, t->m_left + w - pgw, y, pg);
-        if (it->dest >= 0) gb_dl_link(dl, t->m_left, y - 0.3 * t->size, w, t->size * 1.2, it->dest);
+        if (it->dest >= 0)
+            gb_dl_link(dl, t->m_left, y - 0.3 * t->size, w, y_first - y + t->size * 1.2, it->dest);
     }
     *npages = np;
     return 0;
