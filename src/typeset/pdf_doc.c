@@ -36,7 +36,32 @@ struct gb_pdf_doc {
     int last_level;
     size_t missing;
     int saved;
+    /* The graphics state already set on the current page (no GSave/GRestore is used, so it
+     * persists until the page changes): repeated settings are not written again. */
+    HPDF_Page st_page;
+    int st_fill_ok, st_stroke_ok;
+    gb_rgb st_fill;
+    gb_stroke st_stroke;
+    HPDF_Font st_font;
+    double st_size;
 };
+
+static void state_for(gb_pdf_doc *d, HPDF_Page p)
+{
+    if (d->st_page == p) return;
+    d->st_page = p;
+    d->st_fill_ok = d->st_stroke_ok = 0;
+    d->st_font = NULL;
+}
+
+static void set_fill(gb_pdf_doc *d, HPDF_Page p, gb_rgb c)
+{
+    state_for(d, p);
+    if (d->st_fill_ok && !memcmp(&d->st_fill, &c, sizeof c)) return;
+    HPDF_Page_SetRGBFill(p, (HPDF_REAL)c.r, (HPDF_REAL)c.g, (HPDF_REAL)c.b);
+    d->st_fill = c;
+    d->st_fill_ok = 1;
+}
 
 static void on_hpdf_error(HPDF_STATUS err, HPDF_STATUS detail, void *ud)
 {
@@ -220,8 +245,12 @@ int gb_pdf_page_add(gb_pdf_doc *d, double width, double height, gb_err *e)
 
 static int bad_number(double v) { return !isfinite(v) || fabs(v) > 1e6; }
 
-static void set_stroke(HPDF_Page p, const gb_stroke *st)
+static void set_stroke(gb_pdf_doc *d, HPDF_Page p, const gb_stroke *st)
 {
+    state_for(d, p);
+    if (d->st_stroke_ok && !memcmp(&d->st_stroke, st, sizeof *st)) return;
+    d->st_stroke = *st;
+    d->st_stroke_ok = 1;
     HPDF_Page_SetLineWidth(p, (HPDF_REAL)(st->width > 0 ? st->width : 0));
     if (st->dash_on > 0 && st->dash_off > 0) {
         /* libharu 2.3.0 takes whole points for dash lengths */
@@ -256,9 +285,8 @@ static int draw_path(gb_pdf_doc *d, HPDF_Page p, const gb_item *it, double dx, d
         if (bad_number(it->xy[i]))
             return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
                               "path point %zu is not a finite coordinate (%g)", i / 2, it->xy[i]);
-    if (it->do_stroke) set_stroke(p, &it->stroke);
-    if (it->do_fill) HPDF_Page_SetRGBFill(p, (HPDF_REAL)it->fill.r, (HPDF_REAL)it->fill.g,
-                                          (HPDF_REAL)it->fill.b);
+    if (it->do_stroke) set_stroke(d, p, &it->stroke);
+    if (it->do_fill) set_fill(d, p, it->fill);
     HPDF_Page_MoveTo(p, (HPDF_REAL)(it->xy[0] + dx), (HPDF_REAL)(it->xy[1] + dy));
     for (size_t i = 1; i < it->npts; i++)
         HPDF_Page_LineTo(p, (HPDF_REAL)(it->xy[2 * i] + dx), (HPDF_REAL)(it->xy[2 * i + 1] + dy));
@@ -274,9 +302,8 @@ static int draw_circle(gb_pdf_doc *d, HPDF_Page p, const gb_item *it, double dx,
     if (bad_number(it->x) || bad_number(it->y) || !(it->r > 0) || bad_number(it->r))
         return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "bad circle (%g, %g) r %g", it->x, it->y,
                           it->r);
-    if (it->do_stroke) set_stroke(p, &it->stroke);
-    if (it->do_fill) HPDF_Page_SetRGBFill(p, (HPDF_REAL)it->fill.r, (HPDF_REAL)it->fill.g,
-                                          (HPDF_REAL)it->fill.b);
+    if (it->do_stroke) set_stroke(d, p, &it->stroke);
+    if (it->do_fill) set_fill(d, p, it->fill);
     HPDF_Page_Circle(p, (HPDF_REAL)(it->x + dx), (HPDF_REAL)(it->y + dy), (HPDF_REAL)it->r);
     paint(p, it);
     return check(d, e, "drawing a circle");
@@ -292,7 +319,12 @@ static int show(gb_pdf_doc *d, HPDF_Page p, gb_face face, double size, double x,
         return rc ? rc : gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "no font for face %d",
                                     (int)face);
     }
-    HPDF_Page_SetFontAndSize(p, font, (HPDF_REAL)size);
+    state_for(d, p);
+    if (font != d->st_font || size != d->st_size) {
+        HPDF_Page_SetFontAndSize(p, font, (HPDF_REAL)size);
+        d->st_font = font;
+        d->st_size = size;
+    }
     HPDF_Page_TextOut(p, (HPDF_REAL)x, (HPDF_REAL)y, buf);
     return 0;
 }
@@ -314,8 +346,7 @@ static int draw_text(gb_pdf_doc *d, HPDF_Page p, const gb_item *it, double dx, d
     size_t n = 0, i = 0;
     long seg_adv = 0;
     gb_face seg_face = GB_FACE_SERIF;
-    HPDF_Page_SetRGBFill(p, (HPDF_REAL)it->color.r, (HPDF_REAL)it->color.g,
-                         (HPDF_REAL)it->color.b);
+    set_fill(d, p, it->color);
     HPDF_Page_BeginText(p);
     while (i < it->len && !rc) {
         uint32_t cp;
@@ -344,7 +375,7 @@ static int draw_text(gb_pdf_doc *d, HPDF_Page p, const gb_item *it, double dx, d
     if (!rc && boxed) {
         /* Frame each '?' that stands for a character no font has, so it cannot pass for text. */
         gb_stroke st = {it->size / 20, 0, 0, it->color};
-        set_stroke(p, &st);
+        set_stroke(d, p, &st);
         double bx = it->x + dx;
         i = 0;
         while (i < it->len) {
