@@ -16,6 +16,9 @@ static const char help[] =
     "  check    the worked example's forward pass, deltas and gradients, each gradient\n"
     "           verified with GSL numerical differentiation\n"
     "           [--params FILE] [--set NAME=VALUE]... [--seed N] [--step H] [--json]\n"
+    "  stress   draw many variants of an assignment: answer spreads and rejection counts\n"
+    "           --assignment NAME --count N [--params FILE] [--set NAME=VALUE]...\n"
+    "           [--template FILE] [--json]\n"
     "  bench    measure training and check speed\n"
     "  help     this text\n"
     "\n"
@@ -29,6 +32,7 @@ typedef struct command {
 static const command commands[] = {
     {"report", gb_cmd_report},
     {"check", gb_cmd_check},
+    {"stress", gb_cmd_stress},
     {"bench", gb_cmd_bench},
 
 };

@@ -7,5 +7,6 @@
 int gb_cmd_check(int argc, char **argv);
 int gb_cmd_bench(int argc, char **argv);
 int gb_cmd_report(int argc, char **argv);
+int gb_cmd_stress(int argc, char **argv);
 
 #endif

@@ -67,6 +67,55 @@ int gb_cli_parse(const char *cmd, int argc, char **argv, int first, int allowed,
         } else if ((allowed & GB_OPT_TEMPLATE) && is_opt(a, "--template")) {
             if (!(v = value_of(cmd, argc, argv, &i, e))) return GB_EINPUT;
             o->template_path = v;
+        } else if ((allowed & GB_OPT_ASSIGNMENT) && is_opt(a, "--assignment")) {
+            if (!(v = value_of(cmd, argc, argv, &i, e))) return GB_EINPUT;
+            if (!*v)
+                return gb_err_set(e, GB_EINPUT, NULL, 0, 0, "%s: --assignment: empty name", cmd);
+            o->assignment = v;
+        } else if ((allowed & GB_OPT_COUNT) && is_opt(a, "--count")) {
+            if (!(v = value_of(cmd, argc, argv, &i, e))) return GB_EINPUT;
+            char *end;
+            errno = 0;
+            long n = strtol(v, &end, 10);
+            if (!*v || *end || errno || n < 1 || n > 1000000)
+                return gb_err_set(e, GB_EINPUT, NULL, 0, 0,
+                                  "%s: --count: expected a whole number from 1 to 1000000, "
+                                  "got '%s'", cmd, v);
+            o->count = n;
+        } else if ((allowed & GB_OPT_CLASS) && is_opt(a, "--roster")) {
+            if (!(v = value_of(cmd, argc, argv, &i, e))) return GB_EINPUT;
+            if (!*v)
+                return gb_err_set(e, GB_EINPUT, NULL, 0, 0, "%s: --roster: empty file name", cmd);
+            o->roster = v;
+        } else if ((allowed & GB_OPT_CLASS) && is_opt(a, "--outdir")) {
+            if (!(v = value_of(cmd, argc, argv, &i, e))) return GB_EINPUT;
+            if (!*v)
+                return gb_err_set(e, GB_EINPUT, NULL, 0, 0, "%s: --outdir: empty folder name",
+                                  cmd);
+            o->outdir = v;
+        } else if ((allowed & GB_OPT_CLASS) &&
+                   (is_opt(a, "-j") || is_opt(a, "--jobs") ||
+                    (a[0] == '-' && a[1] == 'j' && a[2] >= '0' && a[2] <= '9'))) {
+            if (a[1] == 'j' && a[2] >= '0' && a[2] <= '9') v = a + 2;   /* -j4 */
+            else if (!(v = value_of(cmd, argc, argv, &i, e))) return GB_EINPUT;
+            char *end;
+            errno = 0;
+            long n = strtol(v, &end, 10);
+            if (!*v || *end || errno || n < 1 || n > 256)
+                return gb_err_set(e, GB_EINPUT, NULL, 0, 0,
+                                  "%s: -j: expected a whole number from 1 to 256, got '%s'",
+                                  cmd, v);
+            o->jobs = (unsigned)n;
+        } else if ((allowed & GB_OPT_CLASS) && !strcmp(a, "--booklet")) {
+            o->booklet = 1;
+        } else if ((allowed & GB_OPT_CLASS) && is_opt(a, "--delimiter")) {
+            if (!(v = value_of(cmd, argc, argv, &i, e))) return GB_EINPUT;
+            if (!strcmp(v, ",") || !strcmp(v, ";")) o->delimiter = v[0];
+            else if (!strcmp(v, "\t") || !strcmp(v, "\\t") || !strcmp(v, "tab"))
+                o->delimiter = '\t';
+            else
+                return gb_err_set(e, GB_EINPUT, NULL, 0, 0,
+                                  "%s: --delimiter: expected ',', ';' or tab, got '%s'", cmd, v);
         } else if (a[0] == '-' && a[1] != '\0') {
             return gb_err_set(e, GB_EINPUT, NULL, 0, 0,
                               "%s: unknown option '%s' (see gradbook help)", cmd, a);

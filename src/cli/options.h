@@ -19,6 +19,13 @@ typedef struct gb_cli {
     int json;                           /* --json */
     double step;                        /* --step H (> 0), or 0 = automatic */
     const char *template_path;          /* --template FILE */
+    const char *assignment;             /* --assignment NAME (non-empty), or NULL */
+    long count;                         /* --count N (1..1000000), or 0 */
+    const char *roster;                 /* --roster FILE (GB_OPT_CLASS) */
+    const char *outdir;                 /* --outdir DIR */
+    unsigned jobs;                      /* -j N / --jobs N (1..256), or 0 = automatic */
+    int booklet;                        /* --booklet */
+    char delimiter;                     /* --delimiter X: ',', ';' or '\t' ("tab"), or 0 */
     const char *positional[16];         /* remaining arguments */
     size_t npositional;
 } gb_cli;
@@ -26,7 +33,9 @@ typedef struct gb_cli {
 /* Option letters a command accepts, as flags of gb_cli_parse. */
 enum {
     GB_OPT_PARAMS = 1, GB_OPT_SET = 2, GB_OPT_SEED = 4, GB_OPT_OUTPUT = 8, GB_OPT_JSON = 16,
-    GB_OPT_STEP = 32, GB_OPT_POSITIONAL = 64, GB_OPT_TEMPLATE = 128
+    GB_OPT_STEP = 32, GB_OPT_POSITIONAL = 64, GB_OPT_TEMPLATE = 128, GB_OPT_ASSIGNMENT = 256,
+    GB_OPT_COUNT = 512,
+    GB_OPT_CLASS = 1024   /* --roster, --outdir, -j/--jobs, --booklet, --delimiter */
 };
 
 /* Parses argv[first..argc) of command cmd, accepting the options in `allowed`. GB_EINPUT with a

@@ -85,6 +85,21 @@ static int put(gb_params *p, const char *section, const char *key, const char *v
     return 0;
 }
 
+gb_params *gb_params_clone(const gb_params *p, const char *skip)
+{
+    gb_params *c = gb_params_new();
+    if (!c) return NULL;
+    for (size_t i = 0; i < p->n; i++) {
+        const entry *en = &p->v[i];
+        if (skip && !strcmp(en->section, skip)) continue;
+        if (put(c, en->section, en->key, en->value, en->file, en->line, en->col) != 0) {
+            gb_params_free(c);
+            return NULL;
+        }
+    }
+    return c;
+}
+
 /* ---- reading the INI file ---- */
 
 typedef struct reader {

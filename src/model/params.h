@@ -25,6 +25,10 @@ typedef struct gb_params gb_params;
 gb_params *gb_params_new(void);
 void gb_params_free(gb_params *p);
 
+/* A deep copy of p, keeping every value's location, without the keys of section skip (NULL:
+ * none). NULL when out of memory. */
+gb_params *gb_params_clone(const gb_params *p, const char *skip);
+
 /* Reads an INI file and adds its keys (a key given twice: the later one wins). Errors
  * (GB_EINPUT): the file cannot be opened, a line is not "key = value" or "[section]", a line is
  * longer than 4000 bytes, a key outside any section. Returns 0 or the error code. */
