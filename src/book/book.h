@@ -106,6 +106,11 @@ const gb_book_question *gb_book_question_of(const gb_book *book, const char *nam
 /* 1 if the template hides computation block b in this document kind. */
 int gb_book_hidden(const gb_book *book, const gb_block *b);
 
+/* compose.c: one paragraph of spans at the left margin + indent, for documents made from data
+ * rather than chapters (the graded sheet). */
+int gb_book_paragraph(gb_book *book, const gb_span *spans, size_t n, double size, gb_face face,
+                      double indent, int justify, double space_before, gb_err *e);
+
 /* compose.c: the key's list of answers (value, accepted interval, worked formula, points). */
 int gb_book_compose_answers(gb_book *book, gb_err *e);
 

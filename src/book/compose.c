@@ -553,3 +553,10 @@ int gb_book_compose_answers(gb_book *book, gb_err *e)
     for (size_t i = 0; !rc && i < book->nquestions; i++) rc = answer(book, &book->questions[i], &f, e);
     return rc;
 }
+
+int gb_book_paragraph(gb_book *book, const gb_span *spans, size_t n, double size, gb_face face,
+                      double indent, int justify, double space_before, gb_err *e)
+{
+    frame f = {indent, book->ctx->text_width - indent, 0, indent > 0};
+    return paragraph(book, spans, n, &f, size, face, justify, space_before, NULL, 0, e);
+}

@@ -359,15 +359,15 @@ int gb_book_emit(gb_book *b, gb_err *e)
     /* Front matter: the title page, then the contents. */
     toc_page toc[8] = {{0}};
     int ntoc = 0;
-    if (!rc) rc = title_page(b, e);
+    if (!rc && t->title_page) rc = title_page(b, e);
     if (!rc && t->contents) rc = contents(b, pos, 1, toc, 8, &ntoc, e);
     for (int i = 0; !rc && i < ntoc; i++) {
         if (gb_pdf_page_add(b->pdf, t->page_w, t->page_h, e) < 0) { rc = e->code; break; }
         rc = gb_pdf_page_draw(b->pdf, toc[i].dl, 0, 0, e);
     }
     for (int i = 0; i < ntoc; i++) gb_dlist_free(toc[i].dl);
-    int first_page = gb_pdf_page_count(b->pdf) - 1 - ntoc;   /* this document's title page */
-    int front = first_page + 1 + ntoc;
+    int front = gb_pdf_page_count(b->pdf);                       /* first body page */
+    int first_page = front - ntoc - (t->title_page ? 1 : 0);     /* this document's first */
     /* Body pages: each page draws the items placed on it, in order (a deferred figure may be
      * drawn on a later page than the text after it). */
     const char *section = "";
@@ -394,7 +394,8 @@ int gb_book_emit(gb_book *b, gb_err *e)
     }
     free(pos);
     /* Front matter numbered i, ii, ...; the body from 1 (labels need their pages to exist). */
-    if (!rc) rc = gb_pdf_page_label(b->pdf, first_page, GB_LABEL_ROMAN_LOWER, 1, "", e);
+    if (!rc && first_page < front)
+        rc = gb_pdf_page_label(b->pdf, first_page, GB_LABEL_ROMAN_LOWER, 1, "", e);
     if (!rc && body_pages) rc = gb_pdf_page_label(b->pdf, front, GB_LABEL_DECIMAL, 1, "", e);
     return rc;
 }

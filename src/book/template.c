@@ -19,7 +19,7 @@ static char *sdup(const char *s)
 /* The known keys, for rejecting typos. */
 static const char *const known[] = {
     "document.kind", "document.title", "document.subtitle", "document.course", "document.author",
-    "document.subject", "document.keywords", "document.date",
+    "document.subject", "document.keywords", "document.date", "document.title_page",
     "page.width", "page.height", "page.margin_top", "page.margin_bottom", "page.margin_left",
     "page.margin_right", "type.size", "type.leading", "type.code_size", "type.caption_size",
     "fonts.serif", "fonts.serif_italic", "fonts.serif_bold", "fonts.mono", "fonts.math",
@@ -146,12 +146,24 @@ int gb_template_load(gb_template *t, const char *path, gb_err *e)
     }
     if (!rc) rc = get_text(p, "contents", "title", "Contents", &t->contents_title, e);
     if (!rc) {
+        const char *tp = gb_params_get(p, "document", "title_page");
+        t->title_page = !tp || !strcmp(tp, "yes");
+        if (tp && strcmp(tp, "yes") && strcmp(tp, "no")) {
+            const char *file;
+            unsigned line, col;
+            gb_params_where(p, "document", "title_page", &file, &line, &col);
+            rc = gb_err_set(e, GB_EINPUT, file, line, col,
+                            "document.title_page: expected yes or no, got '%s'", tp);
+        }
+    }
+    if (!rc) {
         const char *names[GB_TEMPLATE_MAX_CHAPTERS];
         size_t n = 0;
         int r2 = gb_params_names(p, "chapters", "files", names, GB_TEMPLATE_MAX_CHAPTERS, &n, e);
-        if (r2 == 1) rc = gb_err_set(e, GB_EINPUT, path, 0, 0, "[chapters] files is missing");
-        else rc = r2;
-        for (size_t i = 0; !rc && i < n; i++) {
+        if (r2 == 1 && strcmp(t->kind, "graded"))
+            rc = gb_err_set(e, GB_EINPUT, path, 0, 0, "[chapters] files is missing");
+        else if (r2 > 1) rc = r2;
+        for (size_t i = 0; !rc && r2 == 0 && i < n; i++) {
             t->chapters[i] = resolve(path, names[i]);
             if (!t->chapters[i]) rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
             t->nchapters = i + 1;
@@ -167,12 +179,14 @@ int gb_template_load(gb_template *t, const char *path, gb_err *e)
             t->nhide = i + 1;
         }
     }
-    if (!rc && strcmp(t->kind, "report") && strcmp(t->kind, "worksheet") && strcmp(t->kind, "key")) {
+    if (!rc && strcmp(t->kind, "report") && strcmp(t->kind, "worksheet") && strcmp(t->kind, "key") &&
+        strcmp(t->kind, "graded")) {
         const char *file;
         unsigned line, col;
         gb_params_where(p, "document", "kind", &file, &line, &col);
         rc = gb_err_set(e, GB_EINPUT, file, line, col,
-                        "document.kind: expected report, worksheet or key, got '%s'", t->kind);
+                        "document.kind: expected report, worksheet, key or graded, got '%s'",
+                        t->kind);
     }
     gb_params_free(p);
     if (rc) gb_template_free(t);

@@ -3,6 +3,7 @@
  *
  * The template is an INI file (read with model/params.h, i.e. libinih). Sections and keys:
  *   [document] kind title subtitle course author subject keywords date ("auto" or YYYY-MM-DD)
+ *              title_page (yes/no)
  *   [page]     width height margin_top margin_bottom margin_left margin_right   (points)
  *   [type]     size leading code_size caption_size                            (points)
  *   [fonts]    serif serif_italic serif_bold mono math sans fallback          (TrueType paths)
@@ -36,6 +37,7 @@ typedef struct gb_template {
     char *font[GB_FACE_COUNT];        /* absolute or template-relative resolved paths */
     char *head[3], *foot[3];          /* left, center, right; "" = nothing */
     int contents;
+    int title_page;                   /* [document] title_page = yes (default) / no */
     char *contents_title;
     char *chapters[GB_TEMPLATE_MAX_CHAPTERS];
     size_t nchapters;
