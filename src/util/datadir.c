@@ -21,7 +21,7 @@ static int has_chapters(const char *dir)
 
 static const char *find_root(void)
 {
-    static char root[4096];
+    static char root[4300];
     if (root[0]) return root;
     const char *env = getenv("GRADBOOK_DATA");
     if (env && *env && has_chapters(env)) {
@@ -38,6 +38,13 @@ static const char *find_root(void)
             *slash = '\0';
             if (has_chapters(exe[0] ? exe : "/")) {
                 snprintf(root, sizeof root, "%s", exe[0] ? exe : "/");
+                return root;
+            }
+            /* An installed tree: PREFIX/bin/gradbook beside PREFIX/share/gradbook. */
+            char shared[4200];
+            snprintf(shared, sizeof shared, "%s/share/gradbook", exe);
+            if (has_chapters(shared)) {
+                snprintf(root, sizeof root, "%s", shared);
                 return root;
             }
         }

@@ -1,7 +1,8 @@
 /* datadir.h — where gradbook's own data (chapters/, templates/) lives.
  *
  * Looked up in this order: $GRADBOOK_DATA; the directory of the running executable and up to
- * three of its parents (a build tree: ./gradbook, out/build-asan/gradbook); the installed
+ * three of its parents (a build tree: ./gradbook, out/build-asan/gradbook), and beside each of
+ * them share/gradbook (an installed tree, also one staged with DESTDIR); the installed
  * $(PREFIX)/share/gradbook (GB_DATADIR at build time); the current directory. The first that
  * holds chapters/ is used. */
 #ifndef GB_DATADIR_H
