@@ -48,9 +48,10 @@ FONT_DIR  := /usr/share/fonts/truetype/dejavu
 FONTS     := DejaVuSerif DejaVuSerif-Italic DejaVuSerif-Bold DejaVuSansMono DejaVuMathTeXGyre
 FONT_OUT  := $(FONTS:%=out/fonts/%.ttf)
 fonts: $(FONT_OUT)
+FONT_PROFILE = $(if $(findstring Mono,$*),mono,$(if $(findstring Math,$*),math,text))
 out/fonts/%.ttf: scripts/make-fonts.py | $(DEPS_OK)
 	@mkdir -p $(@D)
-	/usr/bin/python3 scripts/make-fonts.py $(FONT_DIR)/$*.ttf $@.tmp --subset && mv $@.tmp $@
+	/usr/bin/python3 scripts/make-fonts.py $(FONT_DIR)/$*.ttf $@.tmp --subset=$(FONT_PROFILE) && mv $@.tmp $@
 
 # Dependency check: runs once per checkout (and again when the script changes).
 $(DEPS_OK): scripts/deps.sh

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""make-fonts.py SRC.ttf OUT.ttf [--subset]: prepares a TrueType font for gradbook's PDFs.
+"""make-fonts.py SRC.ttf OUT.ttf [--subset[=text|mono|math]]: prepares a TrueType font for gradbook's PDFs.
 
 libharu 2.3.0 builds, for every UTF-8 font of every document, a CID-to-glyph map by looking up
 all 65,536 BMP code points in the font's cmap, each look-up a linear scan of the cmap's format-4
@@ -9,16 +9,25 @@ This script rewrites the cmap so that the code points between the first and last
 each block of the BMP map explicitly to glyph 0 (.notdef) where the font has no glyph: the same
 mapping, in a handful of segments. gradbook treats glyph 0 as "no glyph" exactly as before.
 
-With --subset, glyphs outside the scripts documents use (Latin, IPA, Greek, Cyrillic, Armenian,
-Hebrew, Georgian, general punctuation, super/subscripts, currency, letterlike symbols, arrows,
-mathematical operators, technical and geometric symbols) are dropped first (pyftsubset), making
-the font smaller; characters outside these fall back to the fallback face as for any font."""
+With --subset, glyphs outside the scripts the face sets are dropped first (pyftsubset; RANGES:
+a text face keeps Latin, IPA, Greek, Cyrillic, Armenian, Hebrew, Georgian, punctuation,
+letterlike symbols, arrows, operators and geometric shapes for names from any roster; the
+monospaced and math faces keep much less), making the font smaller and cheaper to embed;
+characters outside these fall back to the fallback face as for any font."""
 import sys
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-RANGES = [(0x0000, 0x05FF), (0x10A0, 0x10FF), (0x1E00, 0x1FFF), (0x2000, 0x23FF),
-          (0x2460, 0x24FF), (0x25A0, 0x27FF), (0x2900, 0x2AFF), (0xFB00, 0xFB06), (0xFFFD, 0xFFFD)]
+# The scripts a face may have to set: text faces set names from rosters too; the monospaced face
+# sets code listings and variant keys; the math face sets operators, arrows and Greek.
+RANGES = {
+    "text": [(0x0000, 0x05FF), (0x10A0, 0x10FF), (0x1E00, 0x1FFF), (0x2000, 0x23FF),
+             (0x2460, 0x24FF), (0x25A0, 0x27FF), (0x2900, 0x2AFF), (0xFB00, 0xFB06),
+             (0xFFFD, 0xFFFD)],
+    "mono": [(0x0000, 0x017F), (0x2000, 0x206F), (0x2190, 0x21FF), (0xFFFD, 0xFFFD)],
+    "math": [(0x0000, 0x007F), (0x00A0, 0x00FF), (0x0370, 0x03FF), (0x2000, 0x23FF),
+             (0x25A0, 0x25FF), (0x27C0, 0x27FF), (0x2900, 0x2AFF), (0xFFFD, 0xFFFD)],
+}
 # Gaps up to this many code points are filled with .notdef; larger ones start a new segment.
 MAX_GAP = 4096
 
@@ -60,7 +69,9 @@ def format4_cmap(runs, glyph):
 def main():
     src, out = sys.argv[1], sys.argv[2]
     font = TTFont(src)
-    if "--subset" in sys.argv[3:]:
+    profile = next((a.split("=", 1)[1] for a in sys.argv[3:] if a.startswith("--subset=")),
+                   "text" if "--subset" in sys.argv[3:] else None)
+    if profile:
         opts = subset.Options()
         opts.layout_features = ["*"]
         opts.name_IDs = ["*"]
@@ -68,7 +79,7 @@ def main():
         opts.glyph_names = True
         opts.hinting = False
         opts.drop_tables += ["FFTM"]
-        unicodes = [c for a, b in RANGES for c in range(a, b + 1)]
+        unicodes = [c for a, b in RANGES[profile] for c in range(a, b + 1)]
         sub = subset.Subsetter(opts)
         sub.populate(unicodes=unicodes)
         sub.subset(font)

@@ -58,6 +58,32 @@ static void content_free(content *c)
     memset(c, 0, sizeof *c);
 }
 
+/* Whether spans name a quantity of the training run ("training.*", "data.*"), also inside TeX. */
+static int spans_need_training(const gb_span *sp, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *s = sp[i].kind == GB_SPAN_MATH ? sp[i].text : sp[i].name;
+        if (s && (strstr(s, "training.") || strstr(s, "data."))) return 1;
+    }
+    return 0;
+}
+
+/* Whether any block shows something of the training run: its quantities or its figures. */
+static int blocks_need_training(const gb_block *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (spans_need_training(b[i].spans, b[i].nspans)) return 1;
+        if (b[i].kind == GB_BLOCK_MATH && b[i].text &&
+            (strstr(b[i].text, "training.") || strstr(b[i].text, "data.")))
+            return 1;
+        if (b[i].kind == GB_BLOCK_COMPUTE &&
+            (!strncmp(b[i].name, "training-", 9) || !strcmp(b[i].name, "decision-boundary")))
+            return 1;
+        if (blocks_need_training(b[i].children, b[i].nchildren)) return 1;
+    }
+    return 0;
+}
+
 static int content_load(content *c, const gb_template *tpl, const gb_params *p, long seed, gb_err *e)
 {
     memset(c, 0, sizeof *c);
@@ -65,13 +91,19 @@ static int content_load(content *c, const gb_template *tpl, const gb_params *p, 
     if (rc) return rc;
     if (!(c->model = gb_exercise_model(&c->ex)))
         return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
-    if ((rc = gb_runs_execute(&c->runs, p, &c->ex, seed, c->model, e))) return rc;
-    c->have_runs = 1;
     c->ch = calloc(tpl->nchapters ? tpl->nchapters : 1, sizeof *c->ch);
     if (!c->ch) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
     c->nch = tpl->nchapters;
-    for (size_t i = 0; i < tpl->nchapters; i++)
+    int training = 0;
+    for (size_t i = 0; i < tpl->nchapters; i++) {
         if ((rc = gb_chapter_parse(tpl->chapters[i], &c->ch[i], e))) return rc;
+        training |= blocks_need_training(c->ch[i].blocks, c->ch[i].nblocks);
+    }
+    /* The training run is the costliest; documents that show nothing of it skip it. */
+    rc = training ? gb_runs_execute(&c->runs, p, &c->ex, seed, c->model, e)
+                  : gb_runs_execute_no_training(&c->runs, p, &c->ex, c->model, e);
+    if (rc) return rc;
+    c->have_runs = 1;
     return 0;
 }
 

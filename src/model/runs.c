@@ -229,8 +229,8 @@ static int run_training(gb_runs *r, const gb_params *p, long seed_override, gb_m
     return rc;
 }
 
-int gb_runs_execute(gb_runs *r, const gb_params *p, const gb_exercise *ex, long seed_override,
-                    gb_model *m, gb_err *e)
+static int execute(gb_runs *r, const gb_params *p, const gb_exercise *ex, long seed_override,
+                   gb_model *m, int training, gb_err *e)
 {
     memset(r, 0, sizeof *r);
     double step = 0;
@@ -252,9 +252,21 @@ int gb_runs_execute(gb_runs *r, const gb_params *p, const gb_exercise *ex, long 
     if (!rc) rc = add_check_quantities(r, ex, m, e);
     if (!rc) rc = add_structure_quantities(ex, m, e);
     if (!rc) rc = run_sweep(r, p, ex, m, e);
-    if (!rc) rc = run_training(r, p, seed_override, m, e);
+    if (!rc && training) rc = run_training(r, p, seed_override, m, e);
     if (rc) gb_runs_free(r);
     return rc;
+}
+
+int gb_runs_execute(gb_runs *r, const gb_params *p, const gb_exercise *ex, long seed_override,
+                    gb_model *m, gb_err *e)
+{
+    return execute(r, p, ex, seed_override, m, 1, e);
+}
+
+int gb_runs_execute_no_training(gb_runs *r, const gb_params *p, const gb_exercise *ex,
+                                gb_model *m, gb_err *e)
+{
+    return execute(r, p, ex, -1, m, 0, e);
 }
 
 void gb_runs_free(gb_runs *r)

@@ -49,6 +49,11 @@ typedef struct gb_runs {
  * memory. seed_override >= 0 replaces init_seed, shuffle_seed, data seed and split_seed. */
 int gb_runs_execute(gb_runs *r, const gb_params *p, const gb_exercise *ex, long seed_override,
                     gb_model *m, gb_err *e);
+
+/* The same, without the training run (its quantities are then absent and r->training is
+ * empty): for documents that show nothing of it (worksheets, keys), it is the costliest run. */
+int gb_runs_execute_no_training(gb_runs *r, const gb_params *p, const gb_exercise *ex,
+                                gb_model *m, gb_err *e);
 void gb_runs_free(gb_runs *r);
 
 #endif
