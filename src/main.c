@@ -16,6 +16,12 @@ static const char help[] =
     "  check    the worked example's forward pass, deltas and gradients, each gradient\n"
     "           verified with GSL numerical differentiation\n"
     "           [--params FILE] [--set NAME=VALUE]... [--seed N] [--step H] [--json]\n"
+    "  variants a class's worksheets, keys and answer sheets, answers.csv and answers.json\n"
+    "           --assignment NAME (--roster FILE [--delimiter ,|;|tab] | --count N)\n"
+    "           [--outdir DIR] [-j N] [--booklet] [--params FILE] [--set NAME=VALUE]...\n"
+    "  grade    grade the class's filled-in answer sheets: <id>-graded.pdf per student,\n"
+    "           grades.csv and misconceptions.csv (exit 1 when some could not be graded)\n"
+    "           --assignment NAME --roster FILE [--outdir DIR] [-j N] SUBMISSION...\n"
     "  stress   draw many variants of an assignment: answer spreads and rejection counts\n"
     "           --assignment NAME --count N [--params FILE] [--set NAME=VALUE]...\n"
     "           [--template FILE] [--json]\n"
@@ -32,6 +38,8 @@ typedef struct command {
 static const command commands[] = {
     {"report", gb_cmd_report},
     {"check", gb_cmd_check},
+    {"variants", gb_cmd_variants},
+    {"grade", gb_cmd_grade},
     {"stress", gb_cmd_stress},
     {"bench", gb_cmd_bench},
 

@@ -189,7 +189,11 @@ int gb_book_inlines(gb_book *book, const gb_span *spans, size_t n, double size, 
             if (!l && book->qmode != GB_Q_VALUE) {
                 /* A worksheet or key holds only some chapters: a reference to a part that lives
                  * in the report only (the report build checks every label exists) reads so. */
-                if (add_text(out, f, size, "(in the report)", -1)) rc = GB_EINTERNAL;
+                const char *t = !strncmp(s->name, "sec:", 4) ? "the report"
+                                : !strncmp(s->name, "fig:", 4) ? "a figure of the report"
+                                : !strncmp(s->name, "tab:", 4) ? "a table of the report"
+                                : "(in the report)";
+                if (add_text(out, f, size, t, -1)) rc = GB_EINTERNAL;
                 break;
             }
             if (!l) {

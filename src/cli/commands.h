@@ -8,5 +8,7 @@ int gb_cmd_check(int argc, char **argv);
 int gb_cmd_bench(int argc, char **argv);
 int gb_cmd_report(int argc, char **argv);
 int gb_cmd_stress(int argc, char **argv);
+int gb_cmd_variants(int argc, char **argv);
+int gb_cmd_grade(int argc, char **argv);
 
 #endif

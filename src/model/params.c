@@ -13,6 +13,8 @@
 
 typedef struct entry {
     char *section, *key, *value;
+    char *names;         /* the value split into names, NUL-separated (gb_params_names) */
+    size_t nnames;
     char *file;          /* NULL for --set */
     unsigned line, col;  /* of the value */
 } entry;
@@ -20,7 +22,6 @@ typedef struct entry {
 struct gb_params {
     entry *v;
     size_t n, cap;
-    char *names_buf;     /* storage behind gb_params_names */
 };
 
 gb_params *gb_params_new(void) { return calloc(1, sizeof(gb_params)); }
@@ -32,10 +33,10 @@ void gb_params_free(gb_params *p)
         free(p->v[i].section);
         free(p->v[i].key);
         free(p->v[i].value);
+        free(p->v[i].names);
         free(p->v[i].file);
     }
     free(p->v);
-    free(p->names_buf);
     free(p);
 }
 
@@ -76,9 +77,23 @@ static int put(gb_params *p, const char *section, const char *key, const char *v
     }
     char *v = dup(value), *f = file ? dup(file) : NULL;
     if (!v || (file && !f)) { free(v); free(f); return -1; }
+    /* The value split into names once, so reading names never writes (threads share params). */
+    char *names = dup(value);
+    if (!names) { free(v); free(f); return -1; }
+    size_t nn = 0, o = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(names, ",[] \t", &save); t; t = strtok_r(NULL, ",[] \t", &save)) {
+        size_t len = strlen(t);
+        memmove(names + o, t, len + 1);
+        o += len + 1;
+        nn++;
+    }
     free(e->value);
+    free(e->names);
     free(e->file);
     e->value = v;
+    e->names = names;
+    e->nnames = nn;
     e->file = f;
     e->line = line;
     e->col = col;
@@ -99,6 +114,8 @@ gb_params *gb_params_clone(const gb_params *p, const char *skip)
     }
     return c;
 }
+
+static char *sdup_or_null(const char *s) { return s ? dup(s) : NULL; }
 
 /* ---- reading the INI file ---- */
 
@@ -153,8 +170,14 @@ static int on_pair(void *user, const char *section, const char *name, const char
         memcpy(joined, prev->value, a);
         joined[a] = ' ';
         memcpy(joined + a + 1, value, b + 1);
-        free(prev->value);
-        prev->value = joined;
+        char *file = sdup_or_null(prev->file);
+        int rc = put(r->p, section, name, joined, file, prev->line, prev->col);
+        free(joined);
+        free(file);
+        if (rc != 0) {
+            gb_err_set(r->e, GB_EINTERNAL, r->path, r->line, 0, "out of memory");
+            return 0;
+        }
         return 1;
     }
     if (put(r->p, section, name, value, r->path, r->line, col) != 0) {
@@ -174,8 +197,10 @@ int gb_params_load(gb_params *p, const char *path, gb_err *e)
     r.path = path;
     r.p = p;
     r.e = e;
-    ini_max_line = MAX_LINE + 2;
-    ini_use_stack = 0;
+    /* libinih's settings are globals: write them only when they differ, so that threads loading
+     * parameters or templates at the same time do not race on them. */
+    if (ini_max_line != MAX_LINE + 2) ini_max_line = MAX_LINE + 2;
+    if (ini_use_stack) ini_use_stack = 0;
     int rc = ini_parse_stream(read_line, &r, on_pair, &r);
     fclose(r.f);
     if (e && e->code) return e->code;
@@ -519,20 +544,15 @@ int gb_params_matrix(const gb_params *p, const char *section, const char *key, d
 int gb_params_names(const gb_params *p, const char *section, const char *key,
                     const char **out, size_t cap, size_t *count, gb_err *e)
 {
-    gb_params *mp = (gb_params *)p;
     entry *en = find(p, section, key);
     if (!en) return 1;
-    free(mp->names_buf);
-    mp->names_buf = dup(en->value);
-    if (!mp->names_buf) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
-    size_t k = 0;
-    char *save = NULL;
-    for (char *t = strtok_r(mp->names_buf, ",[] \t", &save); t;
-         t = strtok_r(NULL, ",[] \t", &save)) {
-        if (k == cap) return bad_value(p, en, 0, e, "fewer names");
-        out[k++] = t;
+    if (en->nnames > cap) return bad_value(p, en, 0, e, "fewer names");
+    if (en->nnames == 0) return bad_value(p, en, 0, e, "one or more names");
+    const char *t = en->names;
+    for (size_t k = 0; k < en->nnames; k++) {
+        out[k] = t;
+        t += strlen(t) + 1;
     }
-    if (k == 0) return bad_value(p, en, 0, e, "one or more names");
-    *count = k;
+    *count = en->nnames;
     return 0;
 }

@@ -1,0 +1,580 @@
+/* batch.c — the class run: checks, variants drawn in roster order, answer files, then every
+ * student's worksheet, key and answer sheet built by worker threads (and the booklet). */
+#include "classroom/batch.h"
+
+#include "book/document.h"
+#include "classroom/answers.h"
+#include "classroom/filename.h"
+#include "model/exercise.h"
+#include "model/quantity.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_JOBS 256
+
+unsigned gb_batch_default_jobs(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1) return 1;
+    return n > MAX_JOBS ? MAX_JOBS : (unsigned)n;
+}
+
+/* ---------------------------------------------------------------- step 1: checks */
+
+static int ascii_lower(int c) { return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c; }
+
+static int ascii_casecmp(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        int x = ascii_lower((unsigned char)*a), y = ascii_lower((unsigned char)*b);
+        if (x != y || !x) return x - y;
+    }
+}
+
+static const gb_batch_student *sort_base;   /* only during gb_batch_check's qsort (one thread) */
+
+static int by_fname(const void *a, const void *b)
+{
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    int c = ascii_casecmp(sort_base[i].fname, sort_base[j].fname);
+    return c ? c : (i < j ? -1 : i > j);
+}
+
+/* "line 7" or "student 3" (no roster), for messages. */
+static void where(const gb_batch_student *s, size_t i, char *buf, size_t cap)
+{
+    if (s->line) snprintf(buf, cap, "line %u", s->line);
+    else snprintf(buf, cap, "student %zu", i + 1);
+}
+
+/* "line 7, student 'ID'" (roster) or "student 'ID'" (numbered variants), for messages. */
+static void who(const gb_batch_student *s, char *buf, size_t cap)
+{
+    if (s->line) snprintf(buf, cap, "line %u, student '%s'", s->line, s->id);
+    else snprintf(buf, cap, "student '%s'", s->id);
+}
+
+static int plain_name(const char *f)
+{
+    size_t n = strlen(f);
+    if (n == 0 || n > GB_FILENAME_MAX || f[0] == '.') return 0;
+    for (const unsigned char *p = (const unsigned char *)f; *p; p++)
+        if (*p == '/' || *p == '\\' || *p < 0x20 || *p == 0x7f) return 0;
+    return 1;
+}
+
+int gb_batch_check(const gb_batch_student *s, size_t n, gb_err *e)
+{
+    char w[48], w2[48];
+    if (n == 0) return gb_err_set(e, GB_EINPUT, NULL, 0, 0, "no students");
+    for (size_t i = 0; i < n; i++) {
+        where(&s[i], i, w, sizeof w);
+        if (!s[i].id || !s[i].id[0])
+            return gb_err_set(e, GB_EINPUT, NULL, 0, 0, "%s: empty student ID", w);
+        if (!s[i].name || !s[i].fname)
+            return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "%s: no name or file name", w);
+        if (!plain_name(s[i].fname))
+            return gb_err_set(e, GB_EINPUT, NULL, 0, 0,
+                              "%s: ID '%s' gives the unsafe file name '%s'", w, s[i].id,
+                              s[i].fname);
+    }
+    size_t *idx = malloc(n * sizeof *idx);
+    if (!idx) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < n; i++) idx[i] = i;
+    sort_base = s;
+    qsort(idx, n, sizeof *idx, by_fname);
+    sort_base = NULL;
+    int rc = 0;
+    for (size_t k = 1; k < n && !rc; k++) {
+        size_t i = idx[k - 1], j = idx[k];
+        if (ascii_casecmp(s[i].fname, s[j].fname)) continue;
+        where(&s[i], i, w, sizeof w);
+        where(&s[j], j, w2, sizeof w2);
+        rc = gb_err_set(e, GB_EINPUT, NULL, 0, 0,
+                        "IDs '%s' (%s) and '%s' (%s) give the same file name %s", s[i].id, w,
+                        s[j].id, w2, s[i].fname);
+    }
+    free(idx);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- step 2: drawing */
+
+/* What is kept of a student's variant between the draw and the documents. */
+typedef struct rec {
+    char *drawn;              /* canonical drawn text (gb_variant.givens), malloc'ed */
+    char hash[9];
+    unsigned long seed;
+} rec;
+
+static unsigned long long fnv64(const char *s)
+{
+    unsigned long long h = 14695981039346656037ULL;
+    for (; *s; s++) { h ^= (unsigned char)*s; h *= 1099511628211ULL; }
+    return h;
+}
+
+/* The drawn texts of the students drawn so far: open addressing over indices + 1. */
+typedef struct taken_set {
+    size_t *slot;
+    size_t cap;               /* a power of two, at least twice the class */
+    const rec *recs;
+} taken_set;
+
+static int taken_fn(const char *givens, void *ctx)
+{
+    const taken_set *t = ctx;
+    for (size_t h = (size_t)fnv64(givens) & (t->cap - 1);; h = (h + 1) & (t->cap - 1)) {
+        if (!t->slot[h]) return 0;
+        if (!strcmp(t->recs[t->slot[h] - 1].drawn, givens)) return 1;
+    }
+}
+
+static void taken_add(taken_set *t, size_t i)
+{
+    size_t h = (size_t)fnv64(t->recs[i].drawn) & (t->cap - 1);
+    while (t->slot[h]) h = (h + 1) & (t->cap - 1);
+    t->slot[h] = i + 1;
+}
+
+/* Everything the run keeps: small data per student. */
+typedef struct batch {
+    const gb_batch_opts *o;
+    const gb_batch_student *s;
+    size_t n;
+    gb_question_spec *qs;
+    size_t nq;
+    char **given_names;       /* the model's given quantities, in model order */
+    size_t ng;
+    rec *recs;
+    double *answers;          /* n x nq */
+    double *givens;           /* n x ng */
+    /* step 4 */
+    pthread_mutex_t mu;
+    pthread_mutex_t base_mu;  /* held while reading o->base: gb_params getters such as
+                                 gb_params_names keep buffers in the parameters (params.h), so
+                                 a shared gb_params is not safe to read from two threads */
+    size_t next;              /* next student for a worker */
+    size_t units, units_done; /* progress: students (+ booklet entries) */
+    unsigned char *failed;
+    int bar_shown;
+} batch;
+
+/* Rewrites a student's error as "line N, student 'ID': message" into e. */
+static int student_err(const batch *b, size_t i, const gb_err *le, gb_err *e)
+{
+    char w[300];
+    who(&b->s[i], w, sizeof w);
+    return gb_err_set(e, le->code ? le->code : GB_EINTERNAL, NULL, 0, 0, "%s: %s", w, le->msg);
+}
+
+/* The names of the given quantities of model m (the first student's), copied. */
+static int collect_given_names(batch *b, const gb_model *m, gb_err *e)
+{
+    size_t cnt = gb_model_count(m), ng = 0;
+    b->given_names = calloc(cnt ? cnt : 1, sizeof *b->given_names);
+    if (!b->given_names) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < cnt; i++) {
+        const gb_quantity *q = gb_model_at(m, i);
+        if (q->op != GB_OP_GIVEN) continue;
+        if (!(b->given_names[ng] = strdup(q->name)))
+            return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+        ng++;
+        b->ng = ng;
+    }
+    b->givens = calloc(b->n * (ng ? ng : 1), sizeof *b->givens);
+    if (!b->givens) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+    return 0;
+}
+
+/* Student i's answers and given values from the model of the variant's parameters. */
+static int record_values(batch *b, size_t i, const gb_params *vp, gb_err *e)
+{
+    gb_exercise ex;
+    int rc = gb_exercise_load(&ex, vp, -1, e);
+    if (rc) return rc;
+    gb_model *m = gb_exercise_model(&ex);
+    if (!m) rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+    if (!rc && !b->given_names) rc = collect_given_names(b, m, e);
+    for (size_t k = 0; !rc && k < b->nq; k++) {
+        int ok = 0;
+        b->answers[i * b->nq + k] = gb_model_value(m, b->qs[k].name, &ok);
+        if (!ok)
+            rc = gb_err_set(e, GB_EINPUT, NULL, 0, 0,
+                            "question %zu asks for '%s', which is not a quantity of the exercise",
+                            k + 1, b->qs[k].name);
+    }
+    for (size_t g = 0; !rc && g < b->ng; g++) {
+        int ok = 0;
+        b->givens[i * b->ng + g] = gb_model_value(m, b->given_names[g], &ok);
+        if (!ok)
+            rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "given '%s' missing from a variant",
+                            b->given_names[g]);
+    }
+    gb_model_free(m);
+    gb_exercise_free(&ex);
+    return rc;
+}
+
+static int draw_all(batch *b, gb_batch_report *r, gb_err *e)
+{
+    taken_set t = {NULL, 16, b->recs};
+    while (t.cap < 2 * b->n) t.cap *= 2;
+    if (!(t.slot = calloc(t.cap, sizeof *t.slot)))
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+    int rc = 0;
+    for (size_t i = 0; i < b->n && !rc; i++) {
+        gb_err le = {0};
+        gb_variant v;
+        rc = gb_variant_draw(b->o->base, b->o->assignment, b->s[i].id, b->qs, b->nq, taken_fn,
+                             &t, &v, &r->stats, &le);
+        if (!rc) {
+            rec *rc_ = &b->recs[i];
+            rc_->seed = v.seed;
+            memcpy(rc_->hash, v.hash, sizeof rc_->hash);
+            if (!(rc_->drawn = strdup(v.givens)))
+                rc = gb_err_set(&le, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+            if (!rc) rc = record_values(b, i, v.params, &le);
+            if (!rc) taken_add(&t, i);
+            gb_variant_free(&v);
+        }
+        if (rc) student_err(b, i, &le, e);
+    }
+    free(t.slot);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- step 3: answer files */
+
+static char *join(const char *dir, const char *stem, const char *suffix)
+{
+    size_t n = strlen(dir) + strlen(stem) + strlen(suffix) + 2;
+    char *p = malloc(n);
+    if (p) snprintf(p, n, "%s/%s%s", dir, stem, suffix);
+    return p;
+}
+
+static int write_answer_files(const batch *b, gb_err *e)
+{
+    gb_answer_row *rows = calloc(b->n, sizeof *rows);
+    char *csv = join(b->o->outdir, "answers", ".csv"), *json = join(b->o->outdir, "answers",
+                                                                    ".json");
+    int rc = 0;
+    if (!rows || !csv || !json) rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; !rc && i < b->n; i++) {
+        rows[i] = (gb_answer_row){b->s[i].id, b->s[i].name, b->s[i].fname, b->s[i].id,
+                                  b->recs[i].seed, b->recs[i].hash, b->recs[i].drawn,
+                                  b->givens + i * b->ng, b->answers + i * b->nq};
+    }
+    gb_answer_class c = {b->o->assignment, b->qs, b->nq, (const char *const *)b->given_names,
+                         b->ng, rows, b->n};
+    if (!rc) rc = gb_answers_write_csv(csv, &c, e);
+    if (!rc) rc = gb_answers_write_json(json, &c, e);
+    free(rows);
+    free(csv);
+    free(json);
+    return rc;
+}
+
+/* mkdir -p for the output folder (given by the user, never derived from an ID). */
+static int make_dir(const char *dir, gb_err *e)
+{
+    struct stat st;
+    if (stat(dir, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) return 0;
+        return gb_err_set(e, GB_EINPUT, dir, 0, 0, "not a folder");
+    }
+    char *p = strdup(dir);
+    if (!p) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+    int rc = 0;
+    for (char *q = p + 1;; q++) {
+        if (*q != '/' && *q != '\0') continue;
+        char c = *q;
+        *q = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            rc = gb_err_set(e, GB_EINTERNAL, p, 0, 0, "cannot create folder: %s",
+                            strerror(errno));
+            break;
+        }
+        *q = c;
+        if (!c) break;
+    }
+    free(p);
+    if (!rc && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)))
+        rc = gb_err_set(e, GB_EINTERNAL, dir, 0, 0, "cannot create folder");
+    return rc;
+}
+
+/* ---------------------------------------------------------------- step 4: documents */
+
+/* Accepts exactly the recorded draw: the same generator and rules reach it at the same attempt,
+ * and every earlier draw that passed the rules was a duplicate then and is "taken" now. */
+typedef struct redraw_ctx { const char *want; } redraw_ctx;
+
+static int not_recorded(const char *givens, void *ctx)
+{
+    return strcmp(givens, ((const redraw_ctx *)ctx)->want) != 0;
+}
+
+static int redraw(batch *b, size_t i, gb_variant *v, gb_err *e)
+{
+    redraw_ctx c = {b->recs[i].drawn};
+    pthread_mutex_lock(&b->base_mu);
+    int rc = gb_variant_draw(b->o->base, b->o->assignment, b->s[i].id, b->qs, b->nq,
+                             not_recorded, &c, v, NULL, e);
+    pthread_mutex_unlock(&b->base_mu);
+    if (!rc && strcmp(v->hash, b->recs[i].hash)) {
+        gb_variant_free(v);
+        rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "the variant redrawn has hash %s, not %s",
+                        v->hash, b->recs[i].hash);
+    }
+    return rc;
+}
+
+static void progress_locked(batch *b)
+{
+    if (!b->o->progress) return;
+    const int width = 30;
+    int fill = b->units ? (int)(b->units_done * (size_t)width / b->units) : width;
+    char bar[64];
+    for (int k = 0; k < width; k++) bar[k] = k < fill ? '#' : '.';
+    bar[width] = '\0';
+    fprintf(stderr, "\r[%s] %zu/%zu", bar, b->units_done, b->units);
+    fflush(stderr);
+    b->bar_shown = 1;
+}
+
+/* Marks student i done (failed when le is set) and reports. */
+static void finish(batch *b, size_t i, const gb_err *le)
+{
+    pthread_mutex_lock(&b->mu);
+    if (le && le->code) {
+        b->failed[i] = 1;
+        char w[300];
+        who(&b->s[i], w, sizeof w);
+        if (b->bar_shown) fputc('\n', stderr);
+        fprintf(stderr, "gradbook: %s: %s\n", w, le->msg);
+    }
+    b->units_done++;
+    progress_locked(b);
+    pthread_mutex_unlock(&b->mu);
+}
+
+static int build_student(batch *b, size_t i, gb_err *e)
+{
+    const gb_batch_student *s = &b->s[i];
+    gb_variant v;
+    int rc = redraw(b, i, &v, e);
+    if (rc) return rc;
+    char *ws = join(b->o->outdir, s->fname, "-worksheet.pdf");
+    char *key = join(b->o->outdir, s->fname, "-key.pdf");
+    char *txt = join(b->o->outdir, s->fname, "-answers.txt");
+    gb_student who = {s->id, s->name, s->id, b->recs[i].hash};
+    if (!ws || !key || !txt) rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+    if (!rc) {
+        gb_doc_opts d = {b->o->worksheet_tpl, v.params, -1, b->o->date, &who};
+        rc = gb_doc_build(&d, ws, e);
+    }
+    if (!rc) {
+        gb_doc_opts d = {b->o->key_tpl, v.params, -1, b->o->date, &who};
+        rc = gb_doc_build(&d, key, e);
+    }
+    if (!rc) rc = gb_answers_write_sheet(txt, b->o->assignment, s->id, b->recs[i].hash, b->qs,
+                                         b->nq, e);
+    free(ws);
+    free(key);
+    free(txt);
+    gb_variant_free(&v);
+    return rc;
+}
+
+static void *worker(void *arg)
+{
+    batch *b = arg;
+    for (;;) {
+        pthread_mutex_lock(&b->mu);
+        size_t i = b->next++;
+        pthread_mutex_unlock(&b->mu);
+        if (i >= b->n) break;
+        gb_err le = {0};
+        build_student(b, i, &le);
+        finish(b, i, &le);
+    }
+    return NULL;
+}
+
+/* The class set, built by the calling thread while the workers run. Returns 0, or the code of
+ * a failure that spoils the whole booklet (then it is not written). */
+static int build_booklet(batch *b, gb_err *e)
+{
+    gb_booklet *bk = gb_booklet_new(b->o->worksheet_tpl, b->o->date, e);
+    if (!bk) return e->code ? e->code : GB_EINTERNAL;
+    int rc = 0;
+    for (size_t i = 0; i < b->n && !rc; i++) {
+        const gb_batch_student *s = &b->s[i];
+        gb_err le = {0};
+        gb_variant v;
+        int r = redraw(b, i, &v, &le);
+        if (!r) {
+            gb_student who = {s->id, s->name, s->id, b->recs[i].hash};
+            r = gb_booklet_add(bk, v.params, -1, &who, &le);
+            gb_variant_free(&v);
+            /* Only an input error before any page leaves the booklet usable (document.h). */
+            if (r && r != GB_EINPUT) rc = gb_err_set(e, r, NULL, 0, 0, "booklet: %s", le.msg);
+        }
+        /* A student left out of the class set has failed; a spoiled booklet is reported once. */
+        finish(b, i, r == GB_EINPUT || (r && !rc) ? &le : NULL);
+    }
+
+    char *path = join(b->o->outdir, "worksheets", "-booklet.pdf");
+    if (!rc && !path) rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+    if (!rc) rc = gb_booklet_save(bk, path, e);
+    free(path);
+    gb_booklet_free(bk);
+    return rc;
+}
+
+static int run_workers(batch *b, gb_batch_report *r, gb_err *e)
+{
+    unsigned jobs = b->o->jobs ? b->o->jobs : gb_batch_default_jobs();
+    if (jobs > MAX_JOBS) jobs = MAX_JOBS;
+    if (jobs > b->n) jobs = (unsigned)b->n;
+    /* Without a booklet the calling thread is one of the workers. */
+    unsigned spawn = b->o->booklet ? jobs : jobs - 1;
+    pthread_t th[MAX_JOBS];
+    unsigned started = 0;
+    for (; started < spawn; started++)
+        if (pthread_create(&th[started], NULL, worker, b) != 0) break;
+    gb_err be = {0};
+    if (b->o->booklet && build_booklet(b, &be)) {
+        r->booklet_failed = 1;
+        pthread_mutex_lock(&b->mu);
+        if (b->bar_shown) fputc('\n', stderr);
+        gb_err_print(&be);
+        pthread_mutex_unlock(&b->mu);
+    }
+    worker(b);   /* takes whatever is left (all of it if no thread could start) */
+    for (unsigned k = 0; k < started; k++) pthread_join(th[k], NULL);
+    if (b->bar_shown) fputc('\n', stderr);
+
+    for (size_t i = 0; i < b->n; i++) r->failed += b->failed[i];
+    if (r->failed && !(r->failed_idx = malloc(r->failed * sizeof *r->failed_idx)))
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+    for (size_t i = 0, k = 0; i < b->n; i++)
+        if (b->failed[i]) r->failed_idx[k++] = i;
+    if (!r->failed && !r->booklet_failed) return 0;
+    char list[600] = "";
+    size_t len = 0;
+    for (size_t k = 0; k < r->failed && len < sizeof list - 80; k++) {
+        const gb_batch_student *s = &b->s[r->failed_idx[k]];
+        int w = snprintf(list + len, sizeof list - len, "%s'%s'", k ? ", " : "", s->id);
+        if (w < 0) break;
+        len += (size_t)w;
+        if (len >= sizeof list) len = sizeof list - 1;
+        if (k + 1 < r->failed && len >= sizeof list - 80) {
+            snprintf(list + len, sizeof list - len, ", ... (%zu more)", r->failed - k - 1);
+            break;
+        }
+    }
+    if (r->failed)
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
+                          "%zu of %zu students failed (%s)%s; every other student's files are "
+                          "complete", r->failed, b->n, list,
+                          r->booklet_failed ? "; the booklet was not written" : "");
+    return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "the booklet was not written");
+}
+
+/* ---------------------------------------------------------------- the run */
+
+static void batch_free(batch *b)
+{
+    for (size_t i = 0; b->recs && i < b->n; i++) free(b->recs[i].drawn);
+    free(b->recs);
+    for (size_t g = 0; b->given_names && g < b->ng; g++) free(b->given_names[g]);
+    free(b->given_names);
+    free(b->answers);
+    free(b->givens);
+    free(b->failed);
+    free(b->qs);
+}
+
+/* The worksheet's questions; the key must ask the same ones (its Q numbers are the sheet's). */
+static int load_questions(batch *b, gb_err *e)
+{
+    int rc = gb_doc_questions(b->o->worksheet_tpl, b->o->base, &b->qs, &b->nq, e);
+    if (rc) return rc;
+    gb_question_spec *kq = NULL;
+    size_t nk = 0;
+    rc = gb_doc_questions(b->o->key_tpl, b->o->base, &kq, &nk, e);
+    if (!rc && nk != b->nq)
+        rc = gb_err_set(e, GB_EINPUT, b->o->key_tpl, 0, 0,
+                        "the key asks %zu questions, the worksheet %zu: their numbers would not "
+                        "match", nk, b->nq);
+    for (size_t i = 0; !rc && i < nk; i++)
+        if (strcmp(kq[i].name, b->qs[i].name))
+            rc = gb_err_set(e, GB_EINPUT, b->o->key_tpl, 0, 0,
+                            "question %zu of the key is %s, of the worksheet %s", i + 1,
+                            kq[i].name, b->qs[i].name);
+    free(kq);
+    if (!rc && b->nq == 0)
+        rc = gb_err_set(e, GB_EINPUT, b->o->worksheet_tpl, 0, 0, "the worksheet asks no "
+                        "questions ({{?NAME:FMT}} spans in its chapters)");
+    return rc;
+}
+
+int gb_batch_run(const gb_batch_opts *o, const gb_batch_student *s, size_t n,
+                 gb_batch_report *r, gb_err *e)
+{
+    memset(r, 0, sizeof *r);
+    r->students = n;
+    int rc = gb_batch_check(s, n, e);
+    if (rc) return rc;
+    if (!o->base || !o->assignment || !o->worksheet_tpl || !o->key_tpl || !o->outdir)
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "gb_batch_run: missing option");
+    batch b = {0};
+    b.o = o;
+    b.s = s;
+    b.n = n;
+    /* Questions first: this also parses the chapters once on this thread, which fills
+     * cmark-gfm's global extension registry before any worker parses. */
+    rc = load_questions(&b, e);
+    if (!rc) {
+        b.recs = calloc(n, sizeof *b.recs);
+        b.answers = calloc(n * b.nq, sizeof *b.answers);
+        b.failed = calloc(n, 1);
+        if (!b.recs || !b.answers || !b.failed)
+            rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+    }
+    if (!rc) rc = draw_all(&b, r, e);
+    if (!rc) rc = make_dir(o->outdir, e);
+    /* The first atomic writes happen here, on this thread (atomic_file.c reads the umask once). */
+    if (!rc) rc = write_answer_files(&b, e);
+    if (!rc) {
+        b.units = n * (o->booklet ? 2 : 1);
+        if (pthread_mutex_init(&b.mu, NULL) != 0)
+            rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "cannot create a mutex");
+        else if (pthread_mutex_init(&b.base_mu, NULL) != 0) {
+            rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "cannot create a mutex");
+            pthread_mutex_destroy(&b.mu);
+        } else {
+            rc = run_workers(&b, r, e);
+            pthread_mutex_destroy(&b.base_mu);
+            pthread_mutex_destroy(&b.mu);
+        }
+    }
+    batch_free(&b);
+    return rc;
+}
+
+void gb_batch_report_free(gb_batch_report *r)
+{
+    if (!r) return;
+    free(r->failed_idx);
+    r->failed_idx = NULL;
+}
