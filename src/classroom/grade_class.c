@@ -1,0 +1,464 @@
+/* grade_class.c — the class's grading run: sheets matched to roster students, variants redrawn
+ * in roster order, grades and class files, then graded PDFs by worker threads. */
+#include "classroom/grade_class.h"
+
+#include "book/document.h"
+#include "book/graded.h"
+#include "classroom/batch.h"
+#include "model/exercise.h"
+#include "model/variants.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MAX_JOBS 256
+#define MAX_WARNINGS_PER_SHEET 8
+
+/* Everything kept per roster student. */
+typedef struct stu {
+    gb_answer_sheet sheet;     /* the winning sheet (has_sheet) */
+    int has_sheet;
+    const char *sheet_path;    /* borrowed from the submission list */
+    size_t sheet_index;        /* its index in the submission list */
+    char *drawn;               /* canonical drawn text of the variant (malloc'ed) */
+    char hash[9];
+    gb_params *params;         /* the variant's parameters, for students with a sheet (owned) */
+    int graded;                /* 1: gb_grade succeeded */
+    double total, max;
+    size_t count[4];           /* rows per gb_mark */
+    int pdf_failed;
+} stu;
+
+typedef struct cls {
+    const gb_grade_class_opts *o;
+    const gb_roster *r;
+    gb_question_spec *qs;
+    size_t nq;
+    stu *s;
+    /* the PDF workers */
+    pthread_mutex_t mu;
+    size_t next;
+} cls;
+
+/* ---------------------------------------------------------------- helpers */
+
+static char *join(const char *dir, const char *stem, const char *suffix)
+{
+    size_t n = strlen(dir) + strlen(stem) + strlen(suffix) + 2;
+    char *p = malloc(n);
+    if (p) snprintf(p, n, "%s/%s%s", dir, stem, suffix);
+    return p;
+}
+
+/* mkdir -p for the output folder (given by the user, never derived from a sheet). */
+static int make_dir(const char *dir, gb_err *e)
+{
+    struct stat st;
+    if (stat(dir, &st) == 0)
+        return S_ISDIR(st.st_mode) ? 0 : gb_err_set(e, GB_EINPUT, dir, 0, 0, "not a folder");
+    char *p = strdup(dir);
+    if (!p) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+    int rc = 0;
+    for (char *q = p + 1;; q++) {
+        if (*q != '/' && *q != '\0') continue;
+        char c = *q;
+        *q = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            rc = gb_err_set(e, GB_EINTERNAL, p, 0, 0, "cannot create folder: %s",
+                            strerror(errno));
+            break;
+        }
+        *q = c;
+        if (!c) break;
+    }
+    free(p);
+    if (!rc && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)))
+        rc = gb_err_set(e, GB_EINTERNAL, dir, 0, 0, "cannot create folder");
+    return rc;
+}
+
+/* Copies at most max bytes of s (valid UTF-8) into out, cut at a character boundary, with
+ * "..." when cut: for quoting what a student wrote in a message. */
+static void shown(const char *s, size_t max, char *out, size_t cap)
+{
+    size_t n = strlen(s);
+    if (n <= max && n < cap) { memcpy(out, s, n + 1); return; }
+    if (max + 4 > cap) max = cap - 4;
+    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80) max--;
+    memcpy(out, s, max);
+    memcpy(out + max, "...", 4);
+}
+
+static void fail_msg(const char *path, const char *msg)
+{
+    /* Messages from the sheet parser already start with the path. */
+    size_t n = strlen(path);
+    if (!strncmp(msg, path, n) && msg[n] == ':') fprintf(stderr, "gradbook: %s\n", msg);
+    else fprintf(stderr, "gradbook: %s: %s\n", path, msg);
+}
+
+/* ---------------------------------------------------------------- step 2-3: sheets */
+
+static void read_sheets(cls *c, const gb_submission_list *subs, gb_grade_class_report *rep)
+{
+    for (size_t k = 0; k < subs->n; k++) {
+        const gb_submission *sub = &subs->v[k];
+        if (sub->error) {
+            fail_msg(sub->path, sub->error);
+            rep->failed++;
+            continue;
+        }
+        gb_err le = {0};
+        gb_answer_sheet sh;
+        if (gb_answer_sheet_read(sub->path, c->qs, c->nq, &sh, &le) ||
+            gb_answer_sheet_expect(&sh, c->o->assignment, sub->path, &le)) {
+            fail_msg(sub->path, le.msg);
+            gb_answer_sheet_free(&sh);
+            rep->failed++;
+            continue;
+        }
+        const gb_roster_student *rs = gb_roster_find(c->r, sh.student);
+        if (!rs) {
+            char id[80];
+            shown(sh.student, 60, id, sizeof id);
+            char msg[160];
+            snprintf(msg, sizeof msg, "student '%s' is not on the roster", id);
+            fail_msg(sub->path, msg);
+            gb_answer_sheet_free(&sh);
+            rep->failed++;
+            continue;
+        }
+        stu *st = &c->s[rs - c->r->students];
+        if (st->has_sheet) {
+            gb_warn("student '%s': %s replaces %s (the sheet found last is graded)", rs->id,
+                    sub->path, st->sheet_path);
+            gb_answer_sheet_free(&st->sheet);
+            rep->replaced++;
+        }
+        st->sheet = sh;
+        st->has_sheet = 1;
+        st->sheet_path = sub->path;
+        st->sheet_index = k;
+    }
+}
+
+/* ---------------------------------------------------------------- step 4: variants */
+
+static unsigned long long fnv64(const char *s)
+{
+    unsigned long long h = 14695981039346656037ULL;
+    for (; *s; s++) { h ^= (unsigned char)*s; h *= 1099511628211ULL; }
+    return h;
+}
+
+/* The drawn texts of the students drawn so far: open addressing over indices + 1, as
+ * classroom/batch.c keeps them. */
+typedef struct taken_set {
+    size_t *slot;
+    size_t cap;
+    const stu *s;
+} taken_set;
+
+static int taken_fn(const char *givens, void *ctx)
+{
+    const taken_set *t = ctx;
+    for (size_t h = (size_t)fnv64(givens) & (t->cap - 1);; h = (h + 1) & (t->cap - 1)) {
+        if (!t->slot[h]) return 0;
+        if (!strcmp(t->s[t->slot[h] - 1].drawn, givens)) return 1;
+    }
+}
+
+static int draw_all(cls *c, gb_err *e)
+{
+    size_t n = c->r->count;
+    taken_set t = {NULL, 16, c->s};
+    while (t.cap < 2 * n) t.cap *= 2;
+    if (!(t.slot = calloc(t.cap, sizeof *t.slot)))
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        const gb_roster_student *rs = &c->r->students[i];
+        gb_err le = {0};
+        gb_variant v;
+        rc = gb_variant_draw(c->o->base, c->o->assignment, rs->id, c->qs, c->nq, taken_fn, &t,
+                             &v, NULL, &le);
+        if (rc) {
+            gb_err_set(e, rc, NULL, 0, 0, "line %u, student '%s': %s", rs->line, rs->id,
+                       le.msg);
+            break;
+        }
+        stu *st = &c->s[i];
+        memcpy(st->hash, v.hash, sizeof st->hash);
+        if (!(st->drawn = strdup(v.givens)))
+            rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+        if (!rc && st->has_sheet) {     /* keep the parameters only of those graded */
+            st->params = v.params;
+            v.params = NULL;
+        }
+        gb_variant_free(&v);
+        if (!rc) {
+            size_t h = (size_t)fnv64(st->drawn) & (t.cap - 1);
+            while (t.slot[h]) h = (h + 1) & (t.cap - 1);
+            t.slot[h] = i + 1;
+        }
+    }
+    free(t.slot);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- step 5: grading */
+
+/* Grades student i's sheet against the model of their variant. */
+static int grade_student(const cls *c, size_t i, gb_grade_result *res, gb_err *e)
+{
+    gb_exercise ex;
+    int rc = gb_exercise_load(&ex, c->s[i].params, -1, e);
+    if (rc) return rc;
+    gb_model *m = gb_exercise_model(&ex);
+    if (!m) rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+    if (!rc) rc = gb_grade(m, c->qs, c->nq, &c->s[i].sheet, c->o->grading, res, e);
+    gb_model_free(m);
+    gb_exercise_free(&ex);
+    return rc;
+}
+
+static void warn_problems(const stu *st)
+{
+    size_t shown_n = 0, total = st->sheet.nproblems;
+    for (size_t q = 0; q < st->sheet.nq; q++) total += st->sheet.answers[q].state ==
+                                                       GB_SHEET_INVALID;
+    for (size_t k = 0; k < st->sheet.nproblems && shown_n < MAX_WARNINGS_PER_SHEET; k++, shown_n++)
+        gb_warn("%s: %s", st->sheet_path, st->sheet.problems[k].msg);
+    for (size_t q = 0; q < st->sheet.nq && shown_n < MAX_WARNINGS_PER_SHEET; q++)
+        if (st->sheet.answers[q].state == GB_SHEET_INVALID) {
+            gb_warn("%s: %s (graded blank)", st->sheet_path, st->sheet.answers[q].problem);
+            shown_n++;
+        }
+    if (total > shown_n)
+        gb_warn("%s: %zu more problems (see the graded sheet)", st->sheet_path, total - shown_n);
+}
+
+/* Checks the variant hash, grades every student with a sheet, fills the tally. A failed
+ * student is reported and counted, and loses the sheet. */
+static int grade_all(cls *c, gb_grade_class_report *rep, gb_err *e)
+{
+    for (size_t i = 0; i < c->r->count; i++) {
+        stu *st = &c->s[i];
+        if (!st->has_sheet) continue;
+        const gb_roster_student *rs = &c->r->students[i];
+        if (!st->sheet.variant[0]) {
+            gb_warn("%s: no 'variant:' line; graded against %s's variant %s", st->sheet_path,
+                    rs->id, st->hash);
+        } else if (strcmp(st->sheet.variant, st->hash)) {
+            char v[80], msg[400];
+            shown(st->sheet.variant, 40, v, sizeof v);
+            snprintf(msg, sizeof msg, "the sheet is of variant '%s', but student '%s' has "
+                     "variant %s of assignment '%s' with these parameters (a sheet of another "
+                     "assignment or parameters file?)", v, rs->id, st->hash, c->o->assignment);
+            fail_msg(st->sheet_path, msg);
+            rep->failed++;
+            st->has_sheet = 0;
+            continue;
+        }
+        warn_problems(st);
+        gb_err le = {0};
+        gb_grade_result res;
+        int rc = grade_student(c, i, &res, &le);
+        if (rc == GB_EINTERNAL && !strcmp(le.msg, "out of memory"))
+            return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+        if (rc) {
+            fail_msg(st->sheet_path, le.msg);
+            rep->failed++;
+            st->has_sheet = 0;
+            continue;
+        }
+        st->graded = 1;
+        st->total = res.total;
+        st->max = res.max_total;
+        memcpy(st->count, res.count, sizeof st->count);
+        for (size_t k = 0; k < res.nrows; k++) {
+            const gb_grade_row *row = &res.rows[k];
+            if (row->mark == GB_MARK_WRONG && row->mistake != GB_MISTAKE_NONE &&
+                gb_tally_add(rep->tally, row->number, row->name, gb_mistake_desc(row->mistake)))
+                rc = GB_EINTERNAL;
+        }
+        gb_grade_result_free(&res);
+        if (rc) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+    }
+    return 0;
+}
+
+static int write_exports(const cls *c, gb_grade_class_report *rep, gb_err *e)
+{
+    size_t n = 0;
+    gb_grade_line *rows = calloc(c->r->count ? c->r->count : 1, sizeof *rows);
+    char *csv = join(c->o->outdir, "grades", ".csv");
+    char *mis = join(c->o->outdir, "misconceptions", ".csv");
+    int rc = 0;
+    if (!rows || !csv || !mis) rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; !rc && i < c->r->count; i++)
+        if (c->s[i].graded)
+            rows[n++] = (gb_grade_line){c->r->students[i].id, c->r->students[i].name,
+                                        c->s[i].total, c->s[i].max};
+    if (!rc) rc = gb_grades_write_csv(csv, rows, n, e);
+    if (!rc) rc = gb_tally_write_csv(rep->tally, mis, e);
+    free(rows);
+    free(csv);
+    free(mis);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- step 5: the PDFs */
+
+static int build_pdf(const cls *c, size_t i, gb_err *e)
+{
+    const gb_roster_student *rs = &c->r->students[i];
+    const stu *st = &c->s[i];
+    gb_grade_result res;
+    int rc = grade_student(c, i, &res, e);
+    if (rc) return rc;
+    gb_graded_row *rows = calloc(res.nrows ? res.nrows : 1, sizeof *rows);
+    char *path = join(c->o->outdir, rs->fname, "-graded.pdf");
+    if (!rows || !path) rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+    for (size_t k = 0; !rc && k < res.nrows; k++) {
+        const gb_grade_row *g = &res.rows[k];
+        rows[k] = (gb_graded_row){g->number, g->symbol, g->written, g->key_plain,
+                                  g->interval_tex, (gb_graded_mark)g->mark, g->points,
+                                  g->max_points, g->feedback_tex[0] ? g->feedback_tex : NULL,
+                                  g->note[0] ? g->note : NULL};
+    }
+    if (!rc) {
+        char summary[160];
+        snprintf(summary, sizeof summary, "%zu right, %zu carried forward, %zu wrong, %zu blank",
+                 res.count[GB_MARK_RIGHT], res.count[GB_MARK_CARRIED], res.count[GB_MARK_WRONG],
+                 res.count[GB_MARK_BLANK]);
+        gb_student who = {rs->id, rs->name, rs->id, st->hash};
+        gb_graded_sheet sheet = {&who, c->o->assignment, rows, res.nrows, res.total,
+                                 res.max_total, summary};
+        rc = gb_graded_build(c->o->graded_tpl, c->o->date, &sheet, path, e);
+    }
+    free(rows);
+    free(path);
+    gb_grade_result_free(&res);
+    return rc;
+}
+
+static void *worker(void *arg)
+{
+    cls *c = arg;
+    for (;;) {
+        pthread_mutex_lock(&c->mu);
+        size_t i = c->next++;
+        pthread_mutex_unlock(&c->mu);
+        if (i >= c->r->count) break;
+        if (!c->s[i].graded) continue;
+        gb_err le = {0};
+        if (build_pdf(c, i, &le)) {
+            c->s[i].pdf_failed = 1;    /* only this thread writes student i */
+            pthread_mutex_lock(&c->mu);
+            fail_msg(c->s[i].sheet_path, le.msg);
+            pthread_mutex_unlock(&c->mu);
+        }
+    }
+    return NULL;
+}
+
+static void run_workers(cls *c)
+{
+    size_t todo = 0;
+    for (size_t i = 0; i < c->r->count; i++) todo += (size_t)c->s[i].graded;
+    unsigned jobs = c->o->jobs ? c->o->jobs : gb_batch_default_jobs();
+    if (jobs > MAX_JOBS) jobs = MAX_JOBS;
+    if (jobs > todo) jobs = todo ? (unsigned)todo : 1;
+    pthread_t th[MAX_JOBS];
+    unsigned started = 0;
+    for (; started + 1 < jobs; started++)   /* the calling thread is the last worker */
+        if (pthread_create(&th[started], NULL, worker, c) != 0) break;
+    worker(c);
+    for (unsigned k = 0; k < started; k++) pthread_join(th[k], NULL);
+}
+
+/* ---------------------------------------------------------------- the run */
+
+void gb_grade_class_report_free(gb_grade_class_report *r)
+{
+    if (!r) return;
+    gb_tally_free(r->tally);
+    r->tally = NULL;
+}
+
+static void cls_free(cls *c)
+{
+    for (size_t i = 0; c->s && i < c->r->count; i++) {
+        gb_answer_sheet_free(&c->s[i].sheet);
+        free(c->s[i].drawn);
+        gb_params_free(c->s[i].params);
+    }
+    free(c->s);
+    free(c->qs);
+}
+
+int gb_grade_class_run(const gb_grade_class_opts *o, const gb_roster *roster,
+                       const gb_submission_list *subs, gb_grade_class_report *r, gb_err *e)
+{
+    memset(r, 0, sizeof *r);
+    r->submissions = subs->n;
+    if (!o->base || !o->assignment || !o->worksheet_tpl || !o->graded_tpl || !o->outdir ||
+        !roster)
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "gb_grade_class_run: missing option");
+    if (!(r->tally = gb_tally_new()))
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+    cls c = {0};
+    c.o = o;
+    c.r = roster;
+    /* The questions first: this also parses the chapters on this thread (cmark-gfm's global
+     * extension registry is filled before any worker runs). */
+    int rc = gb_doc_questions(o->worksheet_tpl, o->base, &c.qs, &c.nq, e);
+    if (!rc && c.nq == 0)
+        rc = gb_err_set(e, GB_EINPUT, o->worksheet_tpl, 0, 0, "the worksheet asks no questions");
+    if (!rc && !(c.s = calloc(roster->count ? roster->count : 1, sizeof *c.s)))
+        rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+    if (!rc) rc = make_dir(o->outdir, e);
+    if (!rc) {
+        read_sheets(&c, subs, r);
+        rc = draw_all(&c, e);
+    }
+    if (!rc) rc = grade_all(&c, r, e);
+    /* The first atomic writes, on this thread before the workers start. */
+    int export_rc = rc ? 0 : write_exports(&c, r, e);
+    if (!rc) {
+        if (pthread_mutex_init(&c.mu, NULL) != 0)
+            rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "cannot create a mutex");
+        else {
+            run_workers(&c);
+            pthread_mutex_destroy(&c.mu);
+        }
+    }
+    if (!rc) {
+        for (size_t i = 0; i < roster->count; i++) {
+            stu *st = &c.s[i];
+            const gb_roster_student *rs = &roster->students[i];
+            if (st->pdf_failed) r->failed++;
+            if (!st->graded || st->pdf_failed) { r->missing++; continue; }
+            r->graded++;
+            if (o->log) {
+                char pct[32];
+                gb_grades_percent(st->total, st->max, pct, sizeof pct);
+                fprintf(o->log, "%s (%s): %g/%g points (%s %%), %zu right, %zu carried "
+                        "forward, %zu wrong, %zu blank -> %s/%s-graded.pdf\n", rs->id,
+                        rs->name, st->total, st->max, pct, st->count[GB_MARK_RIGHT],
+                        st->count[GB_MARK_CARRIED], st->count[GB_MARK_WRONG],
+                        st->count[GB_MARK_BLANK], o->outdir, rs->fname);
+            }
+        }
+        if (export_rc) rc = export_rc;   /* e holds its message */
+        else if (r->failed)
+            rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "%zu submission%s could not be graded",
+                            r->failed, r->failed == 1 ? "" : "s");
+    }
+    cls_free(&c);
+    return rc;
+}
