@@ -11,9 +11,9 @@
 static const char *mark_text(gb_graded_mark m)
 {
     switch (m) {
-    case GB_GRADED_RIGHT: return "\xE2\x9C\x93 right";               /* check mark */
-    case GB_GRADED_CARRIED: return "\xE2\x86\xAA carried forward";   /* hooked arrow */
-    case GB_GRADED_WRONG: return "\xE2\x9C\x97 wrong";               /* ballot x */
+    case GB_GRADED_RIGHT: return "right";
+    case GB_GRADED_CARRIED: return "carried forward";
+    case GB_GRADED_WRONG: return "wrong";
     case GB_GRADED_BLANK: return "blank";
     }
     return "";

@@ -4,6 +4,7 @@
 
 #include "book/document.h"
 #include "classroom/answers.h"
+#include "classroom/class_draw.h"
 #include "classroom/filename.h"
 #include "model/exercise.h"
 #include "model/quantity.h"
@@ -113,36 +114,6 @@ typedef struct rec {
     unsigned long seed;
 } rec;
 
-static unsigned long long fnv64(const char *s)
-{
-    unsigned long long h = 14695981039346656037ULL;
-    for (; *s; s++) { h ^= (unsigned char)*s; h *= 1099511628211ULL; }
-    return h;
-}
-
-/* The drawn texts of the students drawn so far: open addressing over indices + 1. */
-typedef struct taken_set {
-    size_t *slot;
-    size_t cap;               /* a power of two, at least twice the class */
-    const rec *recs;
-} taken_set;
-
-static int taken_fn(const char *givens, void *ctx)
-{
-    const taken_set *t = ctx;
-    for (size_t h = (size_t)fnv64(givens) & (t->cap - 1);; h = (h + 1) & (t->cap - 1)) {
-        if (!t->slot[h]) return 0;
-        if (!strcmp(t->recs[t->slot[h] - 1].drawn, givens)) return 1;
-    }
-}
-
-static void taken_add(taken_set *t, size_t i)
-{
-    size_t h = (size_t)fnv64(t->recs[i].drawn) & (t->cap - 1);
-    while (t->slot[h]) h = (h + 1) & (t->cap - 1);
-    t->slot[h] = i + 1;
-}
-
 /* Everything the run keeps: small data per student. */
 typedef struct batch {
     const gb_batch_opts *o;
@@ -222,31 +193,28 @@ static int record_values(batch *b, size_t i, const gb_params *vp, gb_err *e)
     return rc;
 }
 
+/* Keeps what the run needs of student i's accepted variant. */
+static int drawn(size_t i, gb_variant *v, void *ctx, gb_err *e)
+{
+    batch *b = ctx;
+    rec *r = &b->recs[i];
+    r->seed = v->seed;
+    memcpy(r->hash, v->hash, sizeof r->hash);
+    if (!(r->drawn = strdup(v->givens))) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+    return record_values(b, i, v->params, e);
+}
+
 static int draw_all(batch *b, gb_batch_report *r, gb_err *e)
 {
-    taken_set t = {NULL, 16, b->recs};
-    while (t.cap < 2 * b->n) t.cap *= 2;
-    if (!(t.slot = calloc(t.cap, sizeof *t.slot)))
-        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
-    int rc = 0;
-    for (size_t i = 0; i < b->n && !rc; i++) {
-        gb_err le = {0};
-        gb_variant v;
-        rc = gb_variant_draw(b->o->base, b->o->assignment, b->s[i].id, b->qs, b->nq, taken_fn,
-                             &t, &v, &r->stats, &le);
-        if (!rc) {
-            rec *rc_ = &b->recs[i];
-            rc_->seed = v.seed;
-            memcpy(rc_->hash, v.hash, sizeof rc_->hash);
-            if (!(rc_->drawn = strdup(v.givens)))
-                rc = gb_err_set(&le, GB_EINTERNAL, NULL, 0, 0, "out of memory");
-            if (!rc) rc = record_values(b, i, v.params, &le);
-            if (!rc) taken_add(&t, i);
-            gb_variant_free(&v);
-        }
-        if (rc) student_err(b, i, &le, e);
-    }
-    free(t.slot);
+    const char **ids = malloc((b->n ? b->n : 1) * sizeof *ids);
+    if (!ids) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < b->n; i++) ids[i] = b->s[i].id;
+    gb_err le = {0};
+    size_t failed = 0;
+    int rc = gb_class_draw(b->o->base, b->o->assignment, ids, b->n, b->qs, b->nq, &r->stats,
+                           drawn, b, &failed, &le);
+    if (rc) student_err(b, failed, &le, e);
+    free(ids);
     return rc;
 }
 

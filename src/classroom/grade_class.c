@@ -5,6 +5,7 @@
 #include "book/document.h"
 #include "book/graded.h"
 #include "classroom/batch.h"
+#include "classroom/class_draw.h"
 #include "model/exercise.h"
 #include "model/variants.h"
 
@@ -147,65 +148,35 @@ static void read_sheets(cls *c, const gb_submission_list *subs, gb_grade_class_r
 
 /* ---------------------------------------------------------------- step 4: variants */
 
-static unsigned long long fnv64(const char *s)
+/* Keeps the hash and drawn values of student i, and the parameters of those graded. */
+static int drawn(size_t i, gb_variant *v, void *ctx, gb_err *e)
 {
-    unsigned long long h = 14695981039346656037ULL;
-    for (; *s; s++) { h ^= (unsigned char)*s; h *= 1099511628211ULL; }
-    return h;
-}
-
-/* The drawn texts of the students drawn so far: open addressing over indices + 1, as
- * classroom/batch.c keeps them. */
-typedef struct taken_set {
-    size_t *slot;
-    size_t cap;
-    const stu *s;
-} taken_set;
-
-static int taken_fn(const char *givens, void *ctx)
-{
-    const taken_set *t = ctx;
-    for (size_t h = (size_t)fnv64(givens) & (t->cap - 1);; h = (h + 1) & (t->cap - 1)) {
-        if (!t->slot[h]) return 0;
-        if (!strcmp(t->s[t->slot[h] - 1].drawn, givens)) return 1;
+    cls *c = ctx;
+    stu *st = &c->s[i];
+    memcpy(st->hash, v->hash, sizeof st->hash);
+    if (!(st->drawn = strdup(v->givens))) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+    if (st->has_sheet) {
+        st->params = v->params;
+        v->params = NULL;
     }
+    return 0;
 }
 
+/* The class's variants exactly as `gradbook variants` drew them (classroom/class_draw.h). */
 static int draw_all(cls *c, gb_err *e)
 {
     size_t n = c->r->count;
-    taken_set t = {NULL, 16, c->s};
-    while (t.cap < 2 * n) t.cap *= 2;
-    if (!(t.slot = calloc(t.cap, sizeof *t.slot)))
-        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
-    int rc = 0;
-    for (size_t i = 0; i < n && !rc; i++) {
-        const gb_roster_student *rs = &c->r->students[i];
-        gb_err le = {0};
-        gb_variant v;
-        rc = gb_variant_draw(c->o->base, c->o->assignment, rs->id, c->qs, c->nq, taken_fn, &t,
-                             &v, NULL, &le);
-        if (rc) {
-            gb_err_set(e, rc, NULL, 0, 0, "line %u, student '%s': %s", rs->line, rs->id,
-                       le.msg);
-            break;
-        }
-        stu *st = &c->s[i];
-        memcpy(st->hash, v.hash, sizeof st->hash);
-        if (!(st->drawn = strdup(v.givens)))
-            rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
-        if (!rc && st->has_sheet) {     /* keep the parameters only of those graded */
-            st->params = v.params;
-            v.params = NULL;
-        }
-        gb_variant_free(&v);
-        if (!rc) {
-            size_t h = (size_t)fnv64(st->drawn) & (t.cap - 1);
-            while (t.slot[h]) h = (h + 1) & (t.cap - 1);
-            t.slot[h] = i + 1;
-        }
-    }
-    free(t.slot);
+    const char **ids = malloc((n ? n : 1) * sizeof *ids);
+    if (!ids) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < n; i++) ids[i] = c->r->students[i].id;
+    gb_err le = {0};
+    size_t failed = 0;
+    int rc = gb_class_draw(c->o->base, c->o->assignment, ids, n, c->qs, c->nq, NULL, drawn, c,
+                           &failed, &le);
+    if (rc)
+        gb_err_set(e, rc, NULL, 0, 0, "line %u, student '%s': %s", c->r->students[failed].line,
+                   c->r->students[failed].id, le.msg);
+    free(ids);
     return rc;
 }
 
