@@ -5,6 +5,7 @@
 #include "book/document.h"
 #include "classroom/answers.h"
 #include "classroom/class_draw.h"
+#include "util/paths.h"
 #include "classroom/filename.h"
 #include "model/exercise.h"
 #include "model/quantity.h"
@@ -220,19 +221,12 @@ static int draw_all(batch *b, gb_batch_report *r, gb_err *e)
 
 /* ---------------------------------------------------------------- step 3: answer files */
 
-static char *join(const char *dir, const char *stem, const char *suffix)
-{
-    size_t n = strlen(dir) + strlen(stem) + strlen(suffix) + 2;
-    char *p = malloc(n);
-    if (p) snprintf(p, n, "%s/%s%s", dir, stem, suffix);
-    return p;
-}
 
 static int write_answer_files(const batch *b, gb_err *e)
 {
     gb_answer_row *rows = calloc(b->n, sizeof *rows);
-    char *csv = join(b->o->outdir, "answers", ".csv"), *json = join(b->o->outdir, "answers",
-                                                                    ".json");
+    char *csv = gb_path_join(b->o->outdir, "answers", ".csv");
+    char *json = gb_path_join(b->o->outdir, "answers", ".json");
     int rc = 0;
     if (!rows || !csv || !json) rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
     for (size_t i = 0; !rc && i < b->n; i++) {
@@ -250,34 +244,6 @@ static int write_answer_files(const batch *b, gb_err *e)
     return rc;
 }
 
-/* mkdir -p for the output folder (given by the user, never derived from an ID). */
-static int make_dir(const char *dir, gb_err *e)
-{
-    struct stat st;
-    if (stat(dir, &st) == 0) {
-        if (S_ISDIR(st.st_mode)) return 0;
-        return gb_err_set(e, GB_EINPUT, dir, 0, 0, "not a folder");
-    }
-    char *p = strdup(dir);
-    if (!p) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
-    int rc = 0;
-    for (char *q = p + 1;; q++) {
-        if (*q != '/' && *q != '\0') continue;
-        char c = *q;
-        *q = '\0';
-        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-            rc = gb_err_set(e, GB_EINTERNAL, p, 0, 0, "cannot create folder: %s",
-                            strerror(errno));
-            break;
-        }
-        *q = c;
-        if (!c) break;
-    }
-    free(p);
-    if (!rc && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)))
-        rc = gb_err_set(e, GB_EINTERNAL, dir, 0, 0, "cannot create folder");
-    return rc;
-}
 
 /* ---------------------------------------------------------------- step 4: documents */
 
@@ -340,9 +306,9 @@ static int build_student(batch *b, size_t i, gb_err *e)
     gb_variant v;
     int rc = redraw(b, i, &v, e);
     if (rc) return rc;
-    char *ws = join(b->o->outdir, s->fname, "-worksheet.pdf");
-    char *key = join(b->o->outdir, s->fname, "-key.pdf");
-    char *txt = join(b->o->outdir, s->fname, "-answers.txt");
+    char *ws = gb_path_join(b->o->outdir, s->fname, "-worksheet.pdf");
+    char *key = gb_path_join(b->o->outdir, s->fname, "-key.pdf");
+    char *txt = gb_path_join(b->o->outdir, s->fname, "-answers.txt");
     gb_student who = {s->id, s->name, s->id, b->recs[i].hash};
     if (!ws || !key || !txt) rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
     if (!rc) {
@@ -400,7 +366,7 @@ static int build_booklet(batch *b, gb_err *e)
         finish(b, i, r == GB_EINPUT || (r && !rc) ? &le : NULL);
     }
 
-    char *path = join(b->o->outdir, "worksheets", "-booklet.pdf");
+    char *path = gb_path_join(b->o->outdir, "worksheets", "-booklet.pdf");
     if (!rc && !path) rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
     if (!rc) rc = gb_booklet_save(bk, path, e);
     free(path);
@@ -520,7 +486,7 @@ int gb_batch_run(const gb_batch_opts *o, const gb_batch_student *s, size_t n,
             rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
     }
     if (!rc) rc = draw_all(&b, r, e);
-    if (!rc) rc = make_dir(o->outdir, e);
+    if (!rc) rc = gb_mkdir_p(o->outdir, e);
     /* The first atomic writes happen here, on this thread (atomic_file.c reads the umask once). */
     if (!rc) rc = write_answer_files(&b, e);
     if (!rc) {

@@ -6,6 +6,7 @@
 #include "book/graded.h"
 #include "classroom/batch.h"
 #include "classroom/class_draw.h"
+#include "util/paths.h"
 #include "model/exercise.h"
 #include "model/variants.h"
 
@@ -46,40 +47,7 @@ typedef struct cls {
 
 /* ---------------------------------------------------------------- helpers */
 
-static char *join(const char *dir, const char *stem, const char *suffix)
-{
-    size_t n = strlen(dir) + strlen(stem) + strlen(suffix) + 2;
-    char *p = malloc(n);
-    if (p) snprintf(p, n, "%s/%s%s", dir, stem, suffix);
-    return p;
-}
 
-/* mkdir -p for the output folder (given by the user, never derived from a sheet). */
-static int make_dir(const char *dir, gb_err *e)
-{
-    struct stat st;
-    if (stat(dir, &st) == 0)
-        return S_ISDIR(st.st_mode) ? 0 : gb_err_set(e, GB_EINPUT, dir, 0, 0, "not a folder");
-    char *p = strdup(dir);
-    if (!p) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
-    int rc = 0;
-    for (char *q = p + 1;; q++) {
-        if (*q != '/' && *q != '\0') continue;
-        char c = *q;
-        *q = '\0';
-        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-            rc = gb_err_set(e, GB_EINTERNAL, p, 0, 0, "cannot create folder: %s",
-                            strerror(errno));
-            break;
-        }
-        *q = c;
-        if (!c) break;
-    }
-    free(p);
-    if (!rc && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)))
-        rc = gb_err_set(e, GB_EINTERNAL, dir, 0, 0, "cannot create folder");
-    return rc;
-}
 
 /* Copies at most max bytes of s (valid UTF-8) into out, cut at a character boundary, with
  * "..." when cut: for quoting what a student wrote in a message. */
@@ -266,8 +234,8 @@ static int write_exports(const cls *c, gb_grade_class_report *rep, gb_err *e)
 {
     size_t n = 0;
     gb_grade_line *rows = calloc(c->r->count ? c->r->count : 1, sizeof *rows);
-    char *csv = join(c->o->outdir, "grades", ".csv");
-    char *mis = join(c->o->outdir, "misconceptions", ".csv");
+    char *csv = gb_path_join(c->o->outdir, "grades", ".csv");
+    char *mis = gb_path_join(c->o->outdir, "misconceptions", ".csv");
     int rc = 0;
     if (!rows || !csv || !mis) rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
     for (size_t i = 0; !rc && i < c->r->count; i++)
@@ -292,7 +260,7 @@ static int build_pdf(const cls *c, size_t i, gb_err *e)
     int rc = grade_student(c, i, &res, e);
     if (rc) return rc;
     gb_graded_row *rows = calloc(res.nrows ? res.nrows : 1, sizeof *rows);
-    char *path = join(c->o->outdir, rs->fname, "-graded.pdf");
+    char *path = gb_path_join(c->o->outdir, rs->fname, "-graded.pdf");
     if (!rows || !path) rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
     for (size_t k = 0; !rc && k < res.nrows; k++) {
         const gb_grade_row *g = &res.rows[k];
@@ -392,7 +360,7 @@ int gb_grade_class_run(const gb_grade_class_opts *o, const gb_roster *roster,
         rc = gb_err_set(e, GB_EINPUT, o->worksheet_tpl, 0, 0, "the worksheet asks no questions");
     if (!rc && !(c.s = calloc(roster->count ? roster->count : 1, sizeof *c.s)))
         rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
-    if (!rc) rc = make_dir(o->outdir, e);
+    if (!rc) rc = gb_mkdir_p(o->outdir, e);
     if (!rc) {
         read_sheets(&c, subs, r);
         rc = draw_all(&c, e);
