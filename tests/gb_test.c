@@ -61,3 +61,34 @@ int gb_test_run(const char *cmd, char **out)
     if (st == -1) return -1;
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
+
+char *gb_test_slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (b && fread(b, 1, (size_t)n, f) != (size_t)n) { free(b); b = NULL; }
+    fclose(f);
+    if (b) {
+        b[n] = '\0';
+        if (len) *len = (size_t)n;
+    }
+    return b;
+}
+
+void gb_test_tmpdir(const char *tag, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "/tmp/gb_test_%s_XXXXXX", tag);
+    if (!mkdtemp(buf)) buf[0] = '\0';
+}
+
+void gb_test_rmdir(const char *dir)
+{
+    char cmd[700];
+    if (strncmp(dir, "/tmp/gb_test_", 13) || strstr(dir, "..") || strchr(dir, '\'')) return;
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    gb_test_run(cmd, NULL);
+}

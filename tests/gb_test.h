@@ -33,6 +33,16 @@ void gb_assert_msg(int ok, unsigned line, const char *file, const char *func, co
 /* Path of a file in the source tree ($GB_ROOT or "."), in a static buffer. */
 const char *gb_test_path(const char *rel);
 
+/* The whole file at path, NUL-terminated, malloc'ed (caller frees); its length in *len (may be
+ * NULL); NULL when it cannot be read. */
+char *gb_test_slurp(const char *path, size_t *len);
+
+/* Makes a fresh temporary folder "/tmp/gb_test_<tag>_XXXXXX" into buf (cap bytes); buf is ""
+ * when that fails. gb_test_rmdir removes such a folder and everything in it (and nothing that
+ * is not such a folder). */
+void gb_test_tmpdir(const char *tag, char *buf, size_t cap);
+void gb_test_rmdir(const char *dir);
+
 /* Runs a shell command, returns its exit status (0..255) or -1; stdout captured into *out
  * (malloc'ed, caller frees) when out is not NULL. */
 int gb_test_run(const char *cmd, char **out);

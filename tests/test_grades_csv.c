@@ -16,33 +16,8 @@
 
 /* ---------------------------------------------------------------- helpers */
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    if (b && fread(b, 1, (size_t)n, f) != (size_t)n) { free(b); b = NULL; }
-    fclose(f);
-    if (b) { b[n] = '\0'; if (len) *len = (size_t)n; }
-    return b;
-}
 
-static void make_tmpdir(char *buf, size_t cap)
-{
-    snprintf(buf, cap, "/tmp/gb_grades_test_XXXXXX");
-    if (!mkdtemp(buf)) buf[0] = '\0';
-}
 
-static void rm_rf(const char *dir)
-{
-    char cmd[600];
-    if (strncmp(dir, "/tmp/gb_grades_test_", 20)) return;
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    gb_test_run(cmd, NULL);
-}
 
 static void touch(const char *dir, const char *name, const char *text)
 {
@@ -80,7 +55,7 @@ static int read_table(const char *path, table *t)
 {
     memset(t, 0, sizeof *t);
     size_t len = 0;
-    char *b = slurp(path, &len);
+    char *b = gb_test_slurp(path, &len);
     if (!b) return -1;
     struct csv_parser p;
     csv_init(&p, CSV_STRICT | CSV_STRICT_FINI);
@@ -102,7 +77,7 @@ static void free_table(table *t)
 static void test_grades_csv_read_back(void)
 {
     char dir[64];
-    make_tmpdir(dir, sizeof dir);
+    gb_test_tmpdir("grades", dir, sizeof dir);
     char path[128];
     snprintf(path, sizeof path, "%s/grades.csv", dir);
     /* Names that need quoting (comma, quote, line break, leading blank) and UTF-8. */
@@ -142,34 +117,34 @@ static void test_grades_csv_read_back(void)
     }
     free_table(&t);
     size_t len;
-    char *raw = slurp(path, &len);
+    char *raw = gb_test_slurp(path, &len);
     GB_ASSERT_MSG(raw && len > 3 && memcmp(raw, "\xEF\xBB\xBF", 3) != 0, "no BOM");
     GB_ASSERT_MSG(raw && !strncmp(raw, "ID number,Full name,Grade,Maximum,Percent\r\n", 43),
                   "header ends with CRLF");
     GB_ASSERT_MSG(raw && len >= 2 && raw[len - 2] == '\r' && raw[len - 1] == '\n',
                   "the last record ends with CRLF");
     free(raw);
-    rm_rf(dir);
+    gb_test_rmdir(dir);
 }
 
 static void test_grades_csv_empty_class(void)
 {
     char dir[64], path[128];
-    make_tmpdir(dir, sizeof dir);
+    gb_test_tmpdir("grades", dir, sizeof dir);
     snprintf(path, sizeof path, "%s/grades.csv", dir);
     gb_err e = {0};
     GB_ASSERT_MSG(gb_grades_write_csv(path, NULL, 0, &e) == 0, "%s", e.msg);
-    char *raw = slurp(path, NULL);
+    char *raw = gb_test_slurp(path, NULL);
     GB_ASSERT_MSG(raw && !strcmp(raw, "ID number,Full name,Grade,Maximum,Percent\r\n"),
                   "header only: '%s'", raw ? raw : "(none)");
     free(raw);
-    rm_rf(dir);
+    gb_test_rmdir(dir);
 }
 
 static void test_grades_csv_rejects_bad_rows(void)
 {
     char dir[64], path[128];
-    make_tmpdir(dir, sizeof dir);
+    gb_test_tmpdir("grades", dir, sizeof dir);
     snprintf(path, sizeof path, "%s/grades.csv", dir);
     gb_grade_line nan_row = {"s1", "A", NAN, 10};
     gb_grade_line neg_row = {"s2", "B", -1, 10};
@@ -190,7 +165,7 @@ static void test_grades_csv_rejects_bad_rows(void)
     int rc = gb_grades_write_csv("/nonexistent-dir/grades.csv", &ok_row, 1, &e);
     GB_ASSERT_MSG(rc == GB_EINTERNAL && strstr(e.msg, "nonexistent-dir"), "code %d: %s", rc,
                   e.msg);
-    rm_rf(dir);
+    gb_test_rmdir(dir);
 }
 
 static void test_grades_percent(void)
@@ -234,7 +209,7 @@ static void test_tally_counts_and_order(void)
                       v[i].mistake, v[i].count);
 
     char dir[64], path[128];
-    make_tmpdir(dir, sizeof dir);
+    gb_test_tmpdir("grades", dir, sizeof dir);
     snprintf(path, sizeof path, "%s/misconceptions.csv", dir);
     gb_err e = {0};
     GB_ASSERT_MSG(gb_tally_write_csv(t, path, &e) == 0, "%s", e.msg);
@@ -256,7 +231,7 @@ static void test_tally_counts_and_order(void)
     FILE *f = fopen(ppath, "w");
     gb_tally_print(t, f);
     fclose(f);
-    char *s = slurp(ppath, NULL);
+    char *s = gb_test_slurp(ppath, NULL);
     GB_ASSERT_MSG(s && strstr(s, "q11") && strstr(s, "sign") && strstr(s, "   3\n"),
                   "printed summary: %s", s ? s : "(none)");
     free(s);
@@ -266,17 +241,17 @@ static void test_tally_counts_and_order(void)
     f = fopen(ppath, "w");
     gb_tally_print(empty, f);
     fclose(f);
-    s = slurp(ppath, NULL);
+    s = gb_test_slurp(ppath, NULL);
     GB_ASSERT_MSG(s && !strcmp(s, "No named misconception was found.\n"), "empty: %s",
                   s ? s : "(none)");
     free(s);
     GB_ASSERT_MSG(gb_tally_write_csv(empty, path, &e) == 0, "%s", e.msg);
-    s = slurp(path, NULL);
+    s = gb_test_slurp(path, NULL);
     GB_ASSERT_MSG(s && !strcmp(s, "question,quantity,mistake,count\r\n"), "header only");
     free(s);
     gb_tally_free(empty);
     gb_tally_free(NULL);
-    rm_rf(dir);
+    gb_test_rmdir(dir);
 }
 
 /* ---------------------------------------------------------------- submissions */
@@ -284,7 +259,7 @@ static void test_tally_counts_and_order(void)
 static void test_submissions_folder_and_files(void)
 {
     char dir[64];
-    make_tmpdir(dir, sizeof dir);
+    gb_test_tmpdir("grades", dir, sizeof dir);
     touch(dir, "s1002.txt", "x");
     touch(dir, "s1001b.txt", "x");
     touch(dir, "s1001.txt", "x");
@@ -326,7 +301,7 @@ static void test_submissions_folder_and_files(void)
     gb_submission_list_free(&l);   /* twice is harmless */
     GB_ASSERT_MSG(!strcmp(gb_submission_basename("a/b/c.txt"), "c.txt") &&
                   !strcmp(gb_submission_basename("c.txt"), "c.txt"), "basename");
-    rm_rf(dir);
+    gb_test_rmdir(dir);
 }
 
 GB_TEST_SUITE(grades_csv)

@@ -33,20 +33,6 @@ static const char *tpath(const char *name)
     return buf[k];
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) { free(s); s = NULL; }
-    if (s) s[n] = '\0';
-    fclose(f);
-    if (len) *len = (size_t)n;
-    return s;
-}
 
 /* First occurrence of needle in s[0..n) (the file holds binary streams, so strstr would stop
  * at the first NUL); NULL if absent. */
@@ -198,7 +184,7 @@ static void test_reproducible(void)
     GB_ASSERT_MSG(save_sample(a, 1, &e) == 0, "%s", e.msg);
     GB_ASSERT_MSG(save_sample(b, 1, &e) == 0, "%s", e.msg);
     size_t na = 0, nb = 0;
-    char *sa = slurp(a, &na), *sb = slurp(b, &nb);
+    char *sa = gb_test_slurp(a, &na), *sb = gb_test_slurp(b, &nb);
     GB_ASSERT_MSG(sa && sb && na == nb && na > 1000 && memcmp(sa, sb, na) == 0,
                   "two runs differ (%zu vs %zu bytes)", na, nb);
     /* the fixed date is in the file: 1700000000 = 2023-11-14 22:13:20 UTC */
@@ -259,7 +245,7 @@ static void test_failure_leaves_file(void)
     GB_ASSERT_MSG(rc == GB_EINTERNAL && strstr(e.msg, "never placed"), "rc %d '%s'", rc, e.msg);
     gb_dlist_free(dl);
     gb_pdf_doc_free(d);
-    char *s = slurp(path, NULL);
+    char *s = gb_test_slurp(path, NULL);
     GB_ASSERT_MSG(s && strcmp(s, "precious") == 0, "existing file changed: '%s'", s ? s : "");
     free(s);
     GB_ASSERT_MSG(hidden_files() == 0, "temporary files left in %s", tmpdir);
@@ -349,7 +335,7 @@ static void test_links_outline(void)
     gb_dlist_free(toc);
     gb_pdf_doc_free(d);
     size_t n = 0;
-    char *s = slurp(path, &n);
+    char *s = gb_test_slurp(path, &n);
     if (!s) { GB_ASSERT_MSG(0, "no file"); return; }
     /* the link annotation exists, has no border, and its /Dest is page 3's object */
     const char *annot = find(s, n, "/Subtype /Link");
