@@ -236,6 +236,9 @@ static int display_math(gb_book *b, const gb_block *blk, const frame *f, gb_err 
     gb_cached *c = gb_book_cached(b, blk);
     if (!c) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "equation not prepared");
     const gb_math_box *mb = &c->math;
+    /* No page break just before a display (TeX's \predisplaypenalty): the line that leads into
+     * it stays with it. */
+    if (b->nitems && b->items[b->nitems - 1].is_line) b->items[b->nitems - 1].keep_with_next = 1;
     gb_vitem *it = gb_book_push(b);
     if (!it || !(it->dl = gb_dlist_new())) return oom(e);
     double numw = 0;
