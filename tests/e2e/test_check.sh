@@ -47,3 +47,11 @@ printf '[network]\nsizes = [2, 2, 1]\nactivation = sigmoid\n[sample]\nx = [0.5, 
 expect_exit 2 "check: bad value in a params file" "$G" check --params "$tmp/bad.ini"
 expect_grep "bad.ini:5:11: sample.x: expected" "check: file:line:column of the bad value"
 expect_exit 0 "check: --seed changes nothing when the weights are given" "$G" check --seed 99
+
+# gradbook stress: the spread of answers over many variants (numbers are not asserted: they are
+# the instructor's to judge), and bad input.
+expect_exit 0 "stress: 50 variants" "$GRADBOOK" stress --assignment e2e --count 50
+expect_grep "rejected draws by rule" "stress: prints the rejection counts"
+expect_grep "grad\.W\[1\]\[0\]\[0\]" "stress: prints the spread of a gradient question"
+expect_exit 0 "stress: --json" sh -c "'$GRADBOOK' stress --assignment e2e --count 20 --json | python3 -m json.tool > /dev/null"
+expect_exit 2 "stress: missing --count" "$GRADBOOK" stress --assignment e2e
