@@ -215,6 +215,7 @@ typedef struct idx {
     size_t *W[GB_NET_MAX_LAYERS + 1], *b[GB_NET_MAX_LAYERS + 1];
     size_t *z[GB_NET_MAX_LAYERS + 1], *a[GB_NET_MAX_LAYERS + 1];
     size_t *delta[GB_NET_MAX_LAYERS + 1];
+    size_t *dact[GB_NET_MAX_LAYERS + 1];
 } idx;
 
 static void idx_free(idx *q, size_t L)
@@ -223,6 +224,7 @@ static void idx_free(idx *q, size_t L)
     free(q->y);
     for (size_t l = 0; l <= L; l++) {
         free(q->W[l]); free(q->b[l]); free(q->z[l]); free(q->a[l]); free(q->delta[l]);
+        free(q->dact[l]);
     }
 }
 
@@ -245,7 +247,8 @@ static void add_mlp(builder *bd, const gb_exercise *ex)
         q.z[l] = calloc(n[l], sizeof(size_t));
         q.a[l] = calloc(n[l], sizeof(size_t));
         q.delta[l] = calloc(n[l], sizeof(size_t));
-        ok = q.W[l] && q.b[l] && q.z[l] && q.a[l] && q.delta[l];
+        q.dact[l] = calloc(n[l], sizeof(size_t));
+        ok = q.W[l] && q.b[l] && q.z[l] && q.a[l] && q.delta[l] && q.dact[l];
     }
     if (!ok) { bd->failed = 1; free(in); idx_free(&q, L); return; }
     int one_out = n[L] == 1;
@@ -303,7 +306,7 @@ static void add_mlp(builder *bd, const gb_exercise *ex)
             snprintf(name, sizeof name, "dact[%zu][%zu]", l, j);
             snprintf(sym, sizeof sym, "%s'(z_{%zu}^{[%zu]})", act_letter(&net->act[l]), j, l);
             snprintf(desc, sizeof desc, "slope of the activation at z[%zu][%zu]", l, j);
-            computed(bd, name, sym, desc, GB_OP_ACT_DERIV, &net->act[l], &q.z[l][j], 1);
+            q.dact[l][j] = computed(bd, name, sym, desc, GB_OP_ACT_DERIV, &net->act[l], &q.z[l][j], 1);
         }
     }
     for (size_t j = 0; j < n[L]; j++) {
@@ -326,7 +329,7 @@ static void add_mlp(builder *bd, const gb_exercise *ex)
             else snprintf(sym, sizeof sym, "\\delta_{%zu}^{[%zu]}", j, l);
             snprintf(desc, sizeof desc, "dC/dz of neuron %zu in layer %zu", j, l);
             if (l == L) {
-                size_t v[3] = {q.a[L][j], q.y[j], q.z[L][j]};
+                size_t v[3] = {q.a[L][j], q.y[j], q.dact[L][j]};
                 q.delta[l][j] = computed(bd, name, sym, desc, GB_OP_DELTA_OUTPUT, &net->act[l], v, 3);
             } else {
                 size_t m = n[l + 1];
@@ -334,7 +337,7 @@ static void add_mlp(builder *bd, const gb_exercise *ex)
                     in[i] = q.W[l + 1][i * n[l] + j];
                     in[m + i] = q.delta[l + 1][i];
                 }
-                in[2 * m] = q.z[l][j];
+                in[2 * m] = q.dact[l][j];
                 q.delta[l][j] = computed(bd, name, sym, desc, GB_OP_DELTA_HIDDEN, &net->act[l],
                                          in, 2 * m + 1);
             }

@@ -144,19 +144,9 @@ static void side(const ctx *c, int numeric, out *o)
         put(o, " - ");
         ITEM(1, 1);
         put(o, ")");
-        if (q->act.kind == GB_ACT_SIGMOID) {
-            /* sigma'(z) = a (1 - a), written with the output a as the exercise does. */
-            put(o, numeric ? " \\times " : "\\,");
-            ITEM(0, 1);
-            put(o, numeric ? " \\times (1 - " : "(1 - ");
-            ITEM(0, 1);
-            put(o, ")");
-        } else if (numeric) {
-            put(o, " \\times ");
-            num(o, gb_act_df(&q->act, in_val(c, 2)), c->digits, 1);
-        } else {
-            put(o, "\\,%s'(%s)", g, in_sym(c, 2));
-        }
+        /* The slope is a quantity of its own (sigma'(z) of the exercise's step 1). */
+        put(o, numeric ? " \\times " : "\\,");
+        ITEM(2, 1);
         break;
     case GB_OP_DELTA_HIDDEN: {
         size_t k = (n - 1) / 2;
@@ -168,12 +158,8 @@ static void side(const ctx *c, int numeric, out *o)
             ITEM(t, 1);
         }
         if (k > 1) put(o, ")");
-        if (numeric) {
-            put(o, " \\times ");
-            num(o, gb_act_df(&q->act, in_val(c, 2 * k)), c->digits, 1);
-        } else {
-            put(o, "\\,%s'(%s)", g, in_sym(c, 2 * k));
-        }
+        put(o, numeric ? " \\times " : "\\,");
+        ITEM(2 * k, 1);
         break;
     }
     case GB_OP_GRAD_WEIGHT:

@@ -37,7 +37,6 @@ static double eval(const gb_model *m, size_t i, const double *values, gb_mistake
     if (q->ninputs > MAX_INPUTS) return gb_model_compute(m, i, values);
     double v[MAX_INPUTS];
     for (size_t t = 0; t < q->ninputs; t++) v[t] = values[q->inputs[t]];
-    const gb_act identity = {GB_ACT_IDENTITY, 0.0};
     size_t n = q->ninputs;
     switch (q->op) {
     case GB_OP_PREACT:
@@ -50,23 +49,19 @@ static double eval(const gb_model *m, size_t i, const double *values, gb_mistake
         if (k == GB_MISTAKE_DACT_OF_A)
             return gb_act_df(&q->act, gb_rule_activation(&q->act, v[0]));
         break;
-    case GB_OP_DELTA_OUTPUT:   /* inputs a, y, z */
+    case GB_OP_DELTA_OUTPUT:   /* inputs a, y, slope g'(z) */
         switch (k) {
-        case GB_MISTAKE_NO_DACT: return gb_rule_delta_output(&identity, v[0], v[1], v[2]);
-        case GB_MISTAKE_DACT_OF_A: return gb_rule_delta_output(&q->act, v[0], v[1], v[0]);
-        case GB_MISTAKE_SIGN: return gb_rule_delta_output(&q->act, v[1], v[0], v[2]);
+        case GB_MISTAKE_NO_DACT: return gb_rule_delta_output_slope(v[0], v[1], 1.0);
+        case GB_MISTAKE_SIGN: return gb_rule_delta_output_slope(v[1], v[0], v[2]);
         case GB_MISTAKE_HALF:
-            return gb_rule_delta_output(&q->act, v[0], v[1], v[2]) +
-                   gb_rule_delta_output(&q->act, v[0], v[1], v[2]);
-        default: break;
+            return gb_rule_delta_output_slope(v[0], v[1], v[2]) +
+                   gb_rule_delta_output_slope(v[0], v[1], v[2]);
+        default: break;   /* DACT_OF_A: the slope quantity itself is mistaken (above) */
         }
         break;
-    case GB_OP_DELTA_HIDDEN: { /* inputs W[0..h), delta[0..h), z */
+    case GB_OP_DELTA_HIDDEN: { /* inputs W[0..h), delta[0..h), slope g'(z) */
         size_t h = (n - 1) / 2;
-        if (k == GB_MISTAKE_NO_DACT) return gb_rule_delta_hidden(&identity, v, v + h, h, v[2 * h]);
-        if (k == GB_MISTAKE_DACT_OF_A)
-            return gb_rule_delta_hidden(&q->act, v, v + h, h,
-                                        gb_rule_activation(&q->act, v[2 * h]));
+        if (k == GB_MISTAKE_NO_DACT) return gb_rule_delta_hidden_slope(v, v + h, h, 1.0);
         break;
     }
     case GB_OP_STEP:           /* inputs theta, eta, grad */

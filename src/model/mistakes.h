@@ -7,16 +7,16 @@
 #include "model/quantity.h"
 
 /* The named mistakes. How each is evaluated (every other op is evaluated as the model does):
- *   NO_DACT     the delta rules called with the identity activation (g' = 1): the sigma' factor
- *               left out of delta (exercise section 5, steps 1 and 2)
- *   DACT_OF_A   g' evaluated at the activation a = g(z) instead of the pre-activation z: in the
- *               delta rules and in the slope dact (shared/cases/05)
- *   SIGN        gb_rule_delta_output with a and y exchanged: (y - yhat) for (yhat - y)
+ *   NO_DACT     the delta rules called with slope 1: the sigma' factor left out of delta
+ *               (exercise section 5, steps 1 and 2)
+ *   DACT_OF_A   g' evaluated at the activation a = g(z) instead of the pre-activation z, in the
+ *               slope quantity dact, from which the deltas take it (shared/cases/05)
+ *   SIGN        gb_rule_delta_output_slope with a and y exchanged: (y - yhat) for (yhat - y)
  *   NO_BIAS     gb_rule_preact with b := 0 (every layer, and the perceptron's sum)
  *   SWAP_W      the values of W[l][j][k] and W[l][k][j] exchanged in every square layer
  *               (n_l = n_{l-1}) before propagating, then the ordinary rules (shared/cases/07)
  *   PLUS_STEP   gb_rule_step with eta := -eta: theta + eta grad (section 4.3)
- *   HALF        the output delta doubled (gb_rule_delta_output twice): the derivative of
+ *   HALF        the output delta doubled (gb_rule_delta_output_slope twice): the derivative of
  *               (yhat - y)^2 without the 1/2 of the loss (section 4.1)
  * A mistake is applied wherever its op occurs, so its effect propagates downstream as the
  * student's would. */

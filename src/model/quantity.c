@@ -106,10 +106,12 @@ static double apply(gb_op op, const gb_act *act, const double *v, size_t n)
     case GB_OP_ACTIVATION: return gb_rule_activation(act, v[0]);
     case GB_OP_ACT_DERIV: return gb_act_df(act, v[0]);
     case GB_OP_LOSS: return gb_rule_loss(v, v + n / 2, n / 2);
-    case GB_OP_DELTA_OUTPUT: return gb_rule_delta_output(act, v[0], v[1], v[2]);
+    /* The deltas take the slope g'(z) as a quantity of its own, as the exercise computes it, so
+     * a grader can carry a student's slope forward. */
+    case GB_OP_DELTA_OUTPUT: return gb_rule_delta_output_slope(v[0], v[1], v[2]);
     case GB_OP_DELTA_HIDDEN: {
         size_t k = (n - 1) / 2;
-        return gb_rule_delta_hidden(act, v, v + k, k, v[2 * k]);
+        return gb_rule_delta_hidden_slope(v, v + k, k, v[2 * k]);
     }
     case GB_OP_GRAD_WEIGHT: return gb_rule_grad_weight(v[0], v[1]);
     case GB_OP_GRAD_BIAS: return gb_rule_grad_bias(v[0]);

@@ -24,8 +24,8 @@ typedef enum gb_op {
     GB_OP_ACTIVATION,    /* a = g(z); inputs: z */
     GB_OP_ACT_DERIV,     /* g'(z); inputs: z */
     GB_OP_LOSS,          /* C = 1/2 sum (yhat_j - y_j)^2; inputs: yhat[0..m-1], y[0..m-1] */
-    GB_OP_DELTA_OUTPUT,  /* (a - y) g'(z); inputs: a, y, z */
-    GB_OP_DELTA_HIDDEN,  /* (sum_i W_i delta_i) g'(z); inputs: W[0..m-1], delta[0..m-1], z */
+    GB_OP_DELTA_OUTPUT,  /* (a - y) g'(z); inputs: a, y, g'(z) (the ACT_DERIV quantity) */
+    GB_OP_DELTA_HIDDEN,  /* (sum_i W_i delta_i) g'(z); inputs: W[0..m-1], delta[0..m-1], g'(z) */
     GB_OP_GRAD_WEIGHT,   /* delta a_prev; inputs: delta, a_prev */
     GB_OP_GRAD_BIAS,     /* delta; inputs: delta */
     GB_OP_STEP,          /* theta - eta grad; inputs: theta, eta, grad */

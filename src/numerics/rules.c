@@ -26,18 +26,29 @@ double gb_rule_loss(const double *yhat, const double *y, size_t n)
     return 0.5 * s;
 }
 
+double gb_rule_delta_output_slope(double a, double y, double slope)
+{
+    return (a - y) * slope;
+}
+
 double gb_rule_delta_output(const gb_act *act, double a, double y, double z)
 {
     /* g'(z) at the pre-activation, not a(1-a) from the activation (shared/cases/02, 05). */
-    return (a - y) * gb_act_df(act, z);
+    return gb_rule_delta_output_slope(a, y, gb_act_df(act, z));
+}
+
+double gb_rule_delta_hidden_slope(const double *w_col, const double *delta_next, size_t n_next,
+                                  double slope)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < n_next; i++) s += w_col[i] * delta_next[i];
+    return s * slope;
 }
 
 double gb_rule_delta_hidden(const gb_act *act, const double *w_col, const double *delta_next,
                             size_t n_next, double z)
 {
-    double s = 0.0;
-    for (size_t i = 0; i < n_next; i++) s += w_col[i] * delta_next[i];
-    return s * gb_act_df(act, z);
+    return gb_rule_delta_hidden_slope(w_col, delta_next, n_next, gb_act_df(act, z));
 }
 
 double gb_rule_grad_weight(double delta, double a_prev)

@@ -31,6 +31,13 @@ double gb_rule_delta_output(const gb_act *act, double a, double y, double z);
 double gb_rule_delta_hidden(const gb_act *act, const double *w_col, const double *delta_next,
                             size_t n_next, double z);
 
+/* The same two rules given the slope g'(z) itself (the exercise computes sigma'(z) as a step of
+ * its own): delta = (a - y) slope, and (sum_i W_i delta_i) slope. The rules above call these with
+ * slope = gb_act_df(act, z), so the numbers are the same bit for bit. */
+double gb_rule_delta_output_slope(double a, double y, double slope);
+double gb_rule_delta_hidden_slope(const double *w_col, const double *delta_next, size_t n_next,
+                                  double slope);
+
 /* Weight gradient dC/dW[l][j][k] = delta^{[l]}_j a^{[l-1]}_k; bias gradient dC/db[l][j] =
  * delta^{[l]}_j (section 5, "Gradients for ... Weights and Biases"). */
 double gb_rule_grad_weight(double delta, double a_prev);
