@@ -183,9 +183,16 @@ int gb_doc_build(const gb_doc_opts *o, const char *output, gb_err *e)
     }
     if (!rc) rc = emit(pdf, &tpl, &c, o->params, o->student, 0, e);
     if (!rc) rc = gb_pdf_doc_save(pdf, output, e);
-    if (!rc && gb_pdf_doc_missing_glyphs(pdf))
-        gb_warn("%s: %zu character(s) are in no font and were drawn as a visible substitute",
-                output, gb_pdf_doc_missing_glyphs(pdf));
+    if (!rc && gb_pdf_doc_missing_glyphs(pdf)) {
+        const gb_student *s = o->student;
+        if (s && s->line)
+            gb_warn("roster line %u (student '%s'): %zu character(s) of %s are in no font and "
+                    "were drawn as a visible substitute", s->line, s->id ? s->id : "",
+                    gb_pdf_doc_missing_glyphs(pdf), output);
+        else
+            gb_warn("%s: %zu character(s) are in no font and were drawn as a visible substitute",
+                    output, gb_pdf_doc_missing_glyphs(pdf));
+    }
     gb_pdf_doc_free(pdf);
     content_free(&c);
     gb_template_free(&tpl);

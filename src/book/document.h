@@ -28,6 +28,7 @@ typedef struct gb_student {
     const char *name;      /* e.g. "Varga, Nóra" */
     const char *variant;   /* the variant key (often the ID) */
     const char *hash;      /* the variant's 8-hex-digit hash */
+    unsigned line;         /* the student's roster line, for messages (0 = none) */
 } gb_student;
 
 typedef struct gb_doc_opts {

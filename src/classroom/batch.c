@@ -309,7 +309,7 @@ static int build_student(batch *b, size_t i, gb_err *e)
     char *ws = gb_path_join(b->o->outdir, s->fname, "-worksheet.pdf");
     char *key = gb_path_join(b->o->outdir, s->fname, "-key.pdf");
     char *txt = gb_path_join(b->o->outdir, s->fname, "-answers.txt");
-    gb_student who = {s->id, s->name, s->id, b->recs[i].hash};
+    gb_student who = {s->id, s->name, s->id, b->recs[i].hash, s->line};
     if (!ws || !key || !txt) rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
     if (!rc) {
         gb_doc_opts d = {b->o->worksheet_tpl, v.params, -1, b->o->date, &who};
@@ -356,7 +356,7 @@ static int build_booklet(batch *b, gb_err *e)
         gb_variant v;
         int r = redraw(b, i, &v, &le);
         if (!r) {
-            gb_student who = {s->id, s->name, s->id, b->recs[i].hash};
+            gb_student who = {s->id, s->name, s->id, b->recs[i].hash, s->line};
             r = gb_booklet_add(bk, v.params, -1, &who, &le);
             gb_variant_free(&v);
             /* Only an input error before any page leaves the booklet usable (document.h). */

@@ -274,7 +274,7 @@ static int build_pdf(const cls *c, size_t i, gb_err *e)
         snprintf(summary, sizeof summary, "%zu right, %zu carried forward, %zu wrong, %zu blank",
                  res.count[GB_MARK_RIGHT], res.count[GB_MARK_CARRIED], res.count[GB_MARK_WRONG],
                  res.count[GB_MARK_BLANK]);
-        gb_student who = {rs->id, rs->name, rs->id, st->hash};
+        gb_student who = {rs->id, rs->name, rs->id, st->hash, rs->line};
         gb_graded_sheet sheet = {&who, c->o->assignment, rows, res.nrows, res.total,
                                  res.max_total, summary};
         rc = gb_graded_build(c->o->graded_tpl, c->o->date, &sheet, path, e);
