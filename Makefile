@@ -46,8 +46,13 @@ all: $(BIN) fonts
 # the glyphs of the scripts documents use. Templates name out/fonts/*.ttf.
 FONT_DIR  := /usr/share/fonts/truetype/dejavu
 FONTS     := DejaVuSerif DejaVuSerif-Italic DejaVuSerif-Bold DejaVuSansMono DejaVuMathTeXGyre
-FONT_OUT  := $(FONTS:%=out/fonts/%.ttf)
+FONT_OUT  := $(FONTS:%=out/fonts/%.ttf) out/fonts/DejaVuSerif-Wide.ttf
 fonts: $(FONT_OUT)
+# The wide face: every glyph of DejaVu Serif (the scripts the lean faces leave out), few segments.
+out/fonts/DejaVuSerif-Wide.ttf: scripts/make-fonts.py | $(DEPS_OK)
+	@mkdir -p $(@D)
+	/usr/bin/python3 scripts/make-fonts.py $(FONT_DIR)/DejaVuSerif.ttf $@.tmp --rename "DejaVu Serif Wide" \
+	  && mv $@.tmp $@
 FONT_PROFILE = $(if $(findstring Mono,$*),mono,$(if $(findstring Math,$*),math,text))
 out/fonts/%.ttf: scripts/make-fonts.py | $(DEPS_OK)
 	@mkdir -p $(@D)

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""make-fonts.py SRC.ttf OUT.ttf [--subset[=text|mono|math]]: prepares a TrueType font for gradbook's PDFs.
+"""make-fonts.py SRC.ttf OUT.ttf [--subset[=text|mono|math]] [--rename NAME]: prepares a TrueType font for gradbook's PDFs.
 
 libharu 2.3.0 builds, for every UTF-8 font of every document, a CID-to-glyph map by looking up
 all 65,536 BMP code points in the font's cmap, each look-up a linear scan of the cmap's format-4
@@ -9,21 +9,22 @@ This script rewrites the cmap so that the code points between the first and last
 each block of the BMP map explicitly to glyph 0 (.notdef) where the font has no glyph: the same
 mapping, in a handful of segments. gradbook treats glyph 0 as "no glyph" exactly as before.
 
-With --subset, glyphs outside the scripts the face sets are dropped first (pyftsubset; RANGES:
-a text face keeps Latin, IPA, Greek, Cyrillic, Armenian, Hebrew, Georgian, punctuation,
-letterlike symbols, arrows, operators and geometric shapes for names from any roster; the
-monospaced and math faces keep much less), making the font smaller and cheaper to embed;
-characters outside these fall back to the fallback face as for any font."""
+With --subset, glyphs outside the scripts the face sets are dropped first (pyftsubset; RANGES),
+making the font smaller and cheaper to embed (libharu reads and copies the whole font file for
+every document); characters outside these are drawn from the wide face, then the fallback face.
+Without --subset the font keeps every glyph (the wide face)."""
 import sys
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-# The scripts a face may have to set: text faces set names from rosters too; the monospaced face
-# sets code listings and variant keys; the math face sets operators, arrows and Greek.
+# The scripts a face sets itself: the text faces Latin, Greek, punctuation and the symbols of the
+# chapters (names in other scripts come from the wide face, a full DejaVu Serif, and CJK from the
+# fallback face: a document pays for those only when it shows such a name); the monospaced face
+# code listings and variant keys; the math face operators, arrows and delimiters.
 RANGES = {
-    "text": [(0x0000, 0x05FF), (0x10A0, 0x10FF), (0x1E00, 0x1FFF), (0x2000, 0x23FF),
-             (0x2460, 0x24FF), (0x25A0, 0x27FF), (0x2900, 0x2AFF), (0xFB00, 0xFB06),
-             (0xFFFD, 0xFFFD)],
+    "text": [(0x0000, 0x024F), (0x02B0, 0x036F), (0x0370, 0x03FF), (0x2000, 0x206F),
+             (0x2070, 0x209F), (0x20A0, 0x20CF), (0x2100, 0x214F), (0x2190, 0x22FF),
+             (0xFB00, 0xFB06), (0xFFFD, 0xFFFD)],
     "mono": [(0x0000, 0x017F), (0x2000, 0x206F), (0x2190, 0x21FF), (0xFFFD, 0xFFFD)],
     "math": [(0x0000, 0x007F), (0x00A0, 0x00FF), (0x0370, 0x03FF), (0x2000, 0x23FF),
              (0x25A0, 0x25FF), (0x27C0, 0x27FF), (0x2900, 0x2AFF), (0xFFFD, 0xFFFD)],
@@ -95,6 +96,15 @@ def main():
         else:
             runs.append([c, c])
     font["cmap"] = format4_cmap(runs, {c: gid[cmap[c]] for c in bmp})
+    # --rename NAME: a font name of its own. libharu identifies fonts by name, so the wide face
+    # (all of DejaVu Serif) must not be called like the lean DejaVu Serif it stands beside.
+    if "--rename" in sys.argv[3:]:
+        name = sys.argv[sys.argv.index("--rename") + 1]
+        table = font["name"]
+        for rec in list(table.names):
+            if rec.nameID in (1, 3, 4, 6, 16):
+                table.setName(name if rec.nameID != 6 else name.replace(" ", ""), rec.nameID,
+                              rec.platformID, rec.platEncID, rec.langID)
     font.save(out)
 
 

@@ -16,7 +16,7 @@ static void test_graded_sheet_text(void)
     GB_ASSERT_MSG(mkdtemp(dir) != NULL, "temp dir");
     char out[256], cmd[512];
     snprintf(out, sizeof out, "%s/s-graded.pdf", dir);
-    gb_student st = {"2023/0417", "Βασιλική Παπαδοπούλου", "2023/0417", "a1b2c3d4"};
+    gb_student st = {"2023/0417", "Βασιλική Παπαδοπούλου", "2023/0417", "a1b2c3d4", 0};
     gb_graded_row rows[3] = {
         {1, "\\hat{y}", "0.5488", "0.5488", "[0.5461,\\ 0.5516]", GB_GRADED_RIGHT, 1, 1, NULL, NULL},
         {2, "\\delta^{[2]}", "0,1117", "-0.1117", "[-0.1123,\\ -0.1112]", GB_GRADED_WRONG, 0, 1,

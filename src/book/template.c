@@ -23,7 +23,7 @@ static const char *const known[] = {
     "page.width", "page.height", "page.margin_top", "page.margin_bottom", "page.margin_left",
     "page.margin_right", "type.size", "type.leading", "type.code_size", "type.caption_size",
     "fonts.serif", "fonts.serif_italic", "fonts.serif_bold", "fonts.mono", "fonts.math",
-    "fonts.sans", "fonts.fallback", "header.left", "header.center", "header.right",
+    "fonts.sans", "fonts.fallback", "fonts.wide", "header.left", "header.center", "header.right",
     "footer.left", "footer.center", "footer.right", "contents.show", "contents.title",
     "chapters.files", "show.hide",
 };
@@ -109,7 +109,7 @@ int gb_template_load(gb_template *t, const char *path, gb_err *e)
     if (!rc && t->page_h - t->m_top - t->m_bottom < 144)
         rc = gb_err_set(e, GB_EINPUT, path, 0, 0, "page: the text height is below 144 points");
     static const char *const face_key[GB_FACE_COUNT] = {
-        "serif", "serif_italic", "serif_bold", "mono", "math", "sans", "fallback"};
+        "serif", "serif_italic", "serif_bold", "mono", "math", "sans", "fallback", "wide"};
     for (int f = 0; !rc && f < GB_FACE_COUNT; f++) {
         const char *v = gb_params_get(p, "fonts", face_key[f]);
         if (!v || !*v) {

@@ -6,7 +6,7 @@
  *              title_page (yes/no)
  *   [page]     width height margin_top margin_bottom margin_left margin_right   (points)
  *   [type]     size leading code_size caption_size                            (points)
- *   [fonts]    serif serif_italic serif_bold mono math sans fallback          (TrueType paths)
+ *   [fonts]    serif serif_italic serif_bold mono math sans fallback wide     (TrueType paths)
  *   [header]   left center right     [footer] left center right
  *              text with {title}, {section}, {page}, {student}, {variant} placeholders
  *   [contents] show (yes/no) title

@@ -19,6 +19,8 @@ typedef enum gb_face {
     GB_FACE_MATH,            /* math symbols and operators (DejaVu Math TeX Gyre) */
     GB_FACE_SANS,            /* figure labels, table heads if the template says so */
     GB_FACE_FALLBACK,        /* characters the others lack (CJK: Droid Sans Fallback) */
+    GB_FACE_WIDE,            /* characters the (lean) text faces lack, tried before
+                                GB_FACE_FALLBACK: a face covering many scripts (DejaVu Serif) */
     GB_FACE_COUNT
 } gb_face;
 

@@ -187,6 +187,18 @@ static gb_glyph_use lookup(gb_pdf_fonts *f, gb_face face, uint32_t cp)
         u.advance = HPDF_TTFontDef_GetGidWidth(def, (HPDF_UINT16)gid);
         return u;
     }
+    /* The wide face first (other scripts in the text's own design), then the CJK fallback. */
+    HPDF_FontDef wide = NULL;
+    if (own != GB_FACE_WIDE && own != GB_FACE_FALLBACK &&
+        f->slot[GB_FACE_WIDE].state != SLOT_UNSET)
+        wide = parsed(f, GB_FACE_WIDE);
+    if (wide && drawable_cp(cp) && (gid = glyph_id(wide, cp))) {
+        u.kind = GB_GLYPH_WIDE;
+        u.face = GB_FACE_WIDE;
+        u.cp = cp;
+        u.advance = HPDF_TTFontDef_GetGidWidth(wide, (HPDF_UINT16)gid);
+        return u;
+    }
     HPDF_FontDef fb = NULL;
     if (own != GB_FACE_FALLBACK && f->slot[GB_FACE_FALLBACK].state != SLOT_UNSET)
         fb = parsed(f, GB_FACE_FALLBACK);
@@ -222,13 +234,14 @@ gb_glyph_use gb_pdf_fonts_resolve(gb_pdf_fonts *f, gb_face face, uint32_t cp)
     if (s->cache && (s->cache[cp] & CACHE_VALID)) {
         uint32_t c = s->cache[cp];
         gb_glyph_use u;
-        u.kind = (gb_glyph_kind)(c >> 16 & 3);
+        u.kind = (gb_glyph_kind)(c >> 16 & 7);
         u.advance = (int)(c & 0xFFFF);
         gb_face own = effective(f, face);
         if (own == GB_FACE_COUNT) u.kind = GB_GLYPH_SUBST_BOX;   /* cannot happen: cached */
         switch (u.kind) {
         case GB_GLYPH_OWN: u.face = own; u.cp = cp; break;
         case GB_GLYPH_FALLBACK: u.face = GB_FACE_FALLBACK; u.cp = cp; break;
+        case GB_GLYPH_WIDE: u.face = GB_FACE_WIDE; u.cp = cp; break;
         case GB_GLYPH_SUBST:
             /* which face has U+FFFD is stable: recompute the cheap part */
             u.face = (f->slot[own].def && glyph_id(f->slot[own].def, 0xFFFD)) ? own

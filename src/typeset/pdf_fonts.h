@@ -20,6 +20,7 @@ typedef struct gb_pdf_fonts gb_pdf_fonts;
 typedef enum gb_glyph_kind {
     GB_GLYPH_OWN = 0,      /* the face has the glyph */
     GB_GLYPH_FALLBACK,     /* drawn from GB_FACE_FALLBACK */
+    GB_GLYPH_WIDE,         /* drawn from GB_FACE_WIDE */
     GB_GLYPH_SUBST,        /* no loaded face has it: U+FFFD is drawn instead */
     GB_GLYPH_SUBST_BOX     /* no face has it nor U+FFFD: '?' with a box around it is drawn */
 } gb_glyph_kind;

@@ -146,3 +146,17 @@ expect_grep "1 of 3 students failed \('s1002'\)" "variants: the failed student i
 if pdfinfo "$tmp/f/s1001-key.pdf" >/dev/null 2>&1 && pdfinfo "$tmp/f/s1003-key.pdf" >/dev/null 2>&1; then
   ok "variants: the other students' files are complete"; else bad "variants: the other students' files are complete"; fi
 unset SOURCE_DATE_EPOCH
+
+# Names in scripts the lean text faces leave out come from the wide face (Cyrillic, Vietnamese),
+# CJK from the fallback face; a character no font has is a visible substitute with a warning
+# naming the roster line.
+wtmp=$(mktemp -d)
+printf 'student_id,name\nc1,Дмитрий Иванов\nc2,Nguyễn Văn An\nc3,王小明\nc4,Emoji \360\237\230\200 Face\n' > "$wtmp/r.csv"
+expect_exit 0 "variants: names in many scripts" "$GRADBOOK" variants --roster "$wtmp/r.csv" --assignment W --outdir "$wtmp/o" -j 1
+expect_grep "roster line 5 \(student 'c4'\).*no font" "variants: a character no font has is reported with its roster line"
+for n in "c1:Дмитрий Иванов" "c2:Nguyễn Văn An" "c3:王小明"; do
+  id=${n%%:*}; name=${n#*:}
+  if pdftotext -f 1 -l 1 "$wtmp/o/$id-worksheet.pdf" - 2>/dev/null | grep -q "$name"; then ok "variants: '$name' printed intact"
+  else bad "variants: '$name' printed intact"; fi
+done
+rm -rf "$wtmp"
