@@ -166,8 +166,9 @@ static void test_csv_roundtrip(void)
     double giv[1] = {0.5};
     double v1[2] = {0.1 + 0.2, -1.0 / 3.0}, v2[2] = {-2.5e-7, 7.0};
     gb_answer_row rows[2] = {
-        {"s,1", "Doe, \"JJ\"\nJunior", "s_1", "s,1", 42, "0a1b2c3d", "x[0]=0.5", giv, v1},
-        {"王", "Ελένη", "王", "王", 7, "ffffffff", "x[0]=0.5", giv, v2}};
+        {"s,1", "Doe, \"JJ\"\nJunior", "s_1", "s,1", 42, "0a1b2c3d", "x[0]=0.5", "x[0]=0.5|eta=1",
+         giv, v1},
+        {"王", "Ελένη", "王", "王", 7, "ffffffff", "x[0]=0.5", "x[0]=0.5|eta=1", giv, v2}};
     gb_answer_class c = {"Ex 3", qs, 2, gnames, 1, rows, 2};
     gb_err e = {0};
     int rc = gb_answers_write_csv(path, &c, &e);

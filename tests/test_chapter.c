@@ -506,7 +506,7 @@ static void test_file(void)
     gb_err_clear(&e);
     rc = gb_chapter_parse("/nonexistent/dir/ch.md", &c, &e);
     CU_ASSERT_EQUAL(rc, GB_EINPUT);
-    CU_ASSERT(strstr(e.msg, "/nonexistent/dir/ch.md: cannot read") == e.msg);
+    CU_ASSERT(strstr(e.msg, "/nonexistent/dir/ch.md: cannot open") == e.msg);
     gb_chapter_free(&c);
 }
 

@@ -159,12 +159,17 @@ static void test_grades_csv_rejects_bad_rows(void)
                       "the message names the student or the fault: %s", e.msg);
         GB_ASSERT_MSG(access(path, F_OK) != 0, "nothing written for bad row %zu", i);
     }
-    /* An unwritable place: GB_EINTERNAL naming the path. */
+    /* An impossible place (a folder inside a regular file): an error naming the path, nothing
+     * written. */
     gb_grade_line ok_row = {"s1", "A", 1, 2};
     gb_err e = {0};
-    int rc = gb_grades_write_csv("/nonexistent-dir/grades.csv", &ok_row, 1, &e);
-    GB_ASSERT_MSG(rc == GB_EINTERNAL && strstr(e.msg, "nonexistent-dir"), "code %d: %s", rc,
-                  e.msg);
+    char blocker[300], inside[340];
+    snprintf(blocker, sizeof blocker, "%s/plain-file", dir);
+    FILE *bf = fopen(blocker, "w");
+    if (bf) fclose(bf);
+    snprintf(inside, sizeof inside, "%s/grades.csv", blocker);
+    int rc = gb_grades_write_csv(inside, &ok_row, 1, &e);
+    GB_ASSERT_MSG(rc != 0 && strstr(e.msg, "plain-file"), "code %d: %s", rc, e.msg);
     gb_test_rmdir(dir);
 }
 

@@ -5,6 +5,7 @@
 #include "book/chapter.h"
 
 #include "book/values.h"
+#include "util/readfile.h"
 #include "util/utf8.h"
 
 #include <cmark-gfm-core-extensions.h>
@@ -1319,24 +1320,11 @@ int gb_chapter_parse_string(const char *path_for_messages, const char *text, siz
 int gb_chapter_parse(const char *path, gb_chapter *out, gb_err *e)
 {
     memset(out, 0, sizeof *out);
-    FILE *f = fopen(path, "rb");
-    if (!f) return gb_err_set(e, GB_EINPUT, path, 0, 0, "cannot read: %s", strerror(errno));
-    sbuf b = {0};
-    char chunk[65536];
-    size_t k;
-    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0) sb_put(&b, chunk, k);
-    int bad = ferror(f);
-    int saved = errno;
-    fclose(f);
-    if (bad) {
-        free(b.p);
-        return gb_err_set(e, GB_EINPUT, path, 0, 0, "cannot read: %s", strerror(saved));
-    }
-    if (b.oom) {
-        free(b.p);
-        return gb_err_set(e, GB_EINTERNAL, path, 0, 0, "out of memory");
-    }
-    int rc = gb_chapter_parse_string(path, b.p ? b.p : "", b.n, out, e);
-    free(b.p);
+    char *text = NULL;
+    size_t len = 0;
+    int rc = gb_read_file(path, GB_CHAPTER_MAX_BYTES, &text, &len, e);
+    if (rc) return rc;
+    rc = gb_chapter_parse_string(path, text, len, out, e);
+    free(text);
     return rc;
 }

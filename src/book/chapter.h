@@ -51,6 +51,9 @@
 
 #include <stddef.h>
 
+/* The largest chapter file read (bytes): a bigger file, a folder or a device is refused. */
+#define GB_CHAPTER_MAX_BYTES (64u << 20)
+
 /* Maximum nesting of blocks (quotes, lists) and inlines (emphasis, links) in a chapter. */
 enum { GB_CHAPTER_MAX_DEPTH = 64 };
 

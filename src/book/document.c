@@ -6,6 +6,7 @@
 #include "book/chapter.h"
 #include "model/exercise.h"
 #include "model/runs.h"
+#include "util/utf8.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -84,11 +85,35 @@ static int blocks_need_training(const gb_block *b, size_t n)
     return 0;
 }
 
+/* "2-2-1 sigmoid" for net (activations listed once when all layers share one). */
+static void describe(const gb_net *net, char *buf, size_t cap)
+{
+    size_t o = 0;
+    for (size_t l = 0; l <= net->L && o < cap; l++)
+        o += (size_t)snprintf(buf + o, cap - o, "%s%zu", l ? "-" : "", net->n[l]);
+    int same = 1;
+    for (size_t l = 2; l <= net->L; l++) same &= net->act[l].kind == net->act[1].kind;
+    for (size_t l = 1; l <= net->L && o < cap; l++) {
+        o += (size_t)snprintf(buf + o, cap - o, "%s%s", l == 1 ? " " : ",",
+                              gb_act_name(net->act[l].kind));
+        if (same) break;
+    }
+}
+
 static int content_load(content *c, const gb_template *tpl, const gb_params *p, long seed, gb_err *e)
 {
     memset(c, 0, sizeof *c);
     int rc = gb_exercise_load(&c->ex, p, seed, e);
     if (rc) return rc;
+    if (tpl->network && tpl->network[0]) {
+        char have[256];
+        describe(c->ex.net, have, sizeof have);
+        if (strcmp(have, tpl->network))
+            return gb_err_set(e, GB_EINPUT, tpl->path, 0, 0,
+                              "the chapters of this document are written for a %s network, the "
+                              "parameters give %s (gradbook check works with any network)",
+                              tpl->network, have);
+    }
     if (!(c->model = gb_exercise_model(&c->ex)))
         return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
     c->ch = calloc(tpl->nchapters ? tpl->nchapters : 1, sizeof *c->ch);
@@ -178,6 +203,7 @@ int gb_doc_build(const gb_doc_opts *o, const char *output, gb_err *e)
         const gb_student *s = o->student;
         if (s && s->name) snprintf(title, sizeof title, "%s \xE2\x80\x94 %s", tpl.title, s->name);
         else snprintf(title, sizeof title, "%s", tpl.title);
+        gb_utf8_trim_end(title);   /* a very long name is cut, never inside a character */
         gb_pdf_info info = {title, tpl.author, tpl.subject, tpl.keywords, "gradbook", o->date};
         rc = gb_pdf_doc_set_info(pdf, &info, e);
     }
@@ -284,6 +310,7 @@ int gb_booklet_add(gb_booklet *b, const gb_params *params, long seed, const gb_s
         char title[600];
         snprintf(title, sizeof title, "%s (%s)", s && s->name ? s->name : "",
                  s && s->id ? s->id : "");
+        gb_utf8_trim_end(title);
         rc = gb_pdf_outline_add(b->pdf, 1, title, dest, e);
     }
     int first = gb_pdf_page_count(b->pdf);

@@ -20,8 +20,12 @@ int gb_comp_step_error(const gb_block *b, const gb_book_ctx *ctx, gb_float *out,
     size_t shown = 0;
     for (size_t i = 0; i < r->sweep_n; i++) shown += r->sweep_err[i] > 0;
     if (shown == 0)
-        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
-                          "step-error: every error of the sweep is 0; nothing to plot");
+        return gb_err_set(e, GB_EINPUT, b->pos.file, b->pos.line, b->pos.col,
+                          "step-error: with these sample values every error of the central "
+                          "difference of %s is exactly 0 (the loss does not change at all near "
+                          "it: a saturated neuron); choose values that keep the neurons out of "
+                          "saturation, or another parameter with [check] sweep",
+                          r->sweep_param);
     gb_formatted hf;
     char hv[96], label[160], ylab[160], pname[64];
     if ((rc = gb_comp_value(ctx, "sweep.step_auto", ".0e", &hf, e))) return rc;

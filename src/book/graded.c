@@ -3,6 +3,7 @@
 #include "book/graded.h"
 
 #include "book/book.h"
+#include "util/utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,6 +93,7 @@ int gb_graded_build(const char *template_path, time_t date, const gb_graded_shee
     char title[600];
     snprintf(title, sizeof title, "%s%s%s", tpl.title, s && s->name ? " \xE2\x80\x94 " : "",
              s && s->name ? s->name : "");
+    gb_utf8_trim_end(title);
     if (!rc) {
         gb_pdf_info info = {title, tpl.author, tpl.subject, tpl.keywords, "gradbook", date};
         rc = gb_pdf_doc_set_info(pdf, &info, e);
@@ -113,6 +115,7 @@ int gb_graded_build(const char *template_path, time_t date, const gb_graded_shee
                  s && s->name ? s->name : "", s && s->id ? s->id : "",
                  g->assignment ? g->assignment : "", s && s->variant ? s->variant : "",
                  s && s->hash ? s->hash : "");
+        gb_utf8_trim_end(who);
         double pct = g->max_total > 0 ? 100 * g->total / g->max_total : 0;
         snprintf(total, sizeof total, "Total: %g / %g points (%.1f %%)", g->total, g->max_total, pct);
         gb_span h = text(head, GB_STYLE_STRONG), w = text(who, 0), tt = text(total, GB_STYLE_STRONG);

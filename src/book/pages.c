@@ -2,6 +2,8 @@
  * running heads and page numbers, outline; the PDF saved whole. */
 #include "book/book.h"
 
+#include "util/utf8.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,16 +157,20 @@ static void expand(const gb_book *b, const char *tpl, const char *section, const
     out[o < cap ? o : cap - 1] = '\0';
 }
 
-/* Text cut with an ellipsis to fit width. */
-static void fit_text(const gb_metrics *m, gb_face face, double size, char *s, double width)
+/* Text s (a buffer of cap bytes) cut at a character boundary, with an ellipsis, to fit width. */
+static void fit_text(const gb_metrics *m, gb_face face, double size, char *s, size_t cap,
+                     double width)
 {
-    size_t n = strlen(s);
-    while (n > 0 && m->advance(m->ctx, face, s, n, size) > width) {
-        n--;
-        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
-        if (n + 4 <= strlen(s)) { memcpy(s + n, "\xE2\x80\xA6", 4); }
-        if (m->advance(m->ctx, face, s, n + 3, size) <= width) return;
+    static const char ell[] = "\xE2\x80\xA6";
+    size_t len = strlen(s), n = len;
+    if (m->advance(m->ctx, face, s, n, size) <= width) return;
+    double ew = m->advance(m->ctx, face, ell, 3, size);
+    while (n > 0) {
+        n = gb_utf8_prefix(s, len, n - 1);
+        if (m->advance(m->ctx, face, s, n, size) + ew <= width) break;
     }
+    if (n + 4 > cap) n = gb_utf8_prefix(s, len, cap - 4);
+    memcpy(s + n, ell, 4);
 }
 
 static int draw_marks(gb_book *b, const char *parts[3], double y, gb_face face, double size,
@@ -178,8 +184,8 @@ static int draw_marks(gb_book *b, const char *parts[3], double y, gb_face face, 
     for (int k = 0; k < 3; k++) {
         if (!parts[k][0]) continue;
         char s[512];
-        snprintf(s, sizeof s, "%s", parts[k]);
-        fit_text(m, face, size, s, k == 1 ? w / 3 : w * 0.48);
+        gb_utf8_copy(s, sizeof s, parts[k]);
+        fit_text(m, face, size, s, sizeof s, k == 1 ? w / 3 : w * 0.48);
         double sw = m->advance(m->ctx, face, s, strlen(s), size);
         double x = k == 0 ? t->m_left : k == 1 ? t->m_left + (w - sw) / 2 : t->m_left + w - sw;
         gb_dl_text(dl, face, size, x, y, s, strlen(s), HEAD_GRAY);
@@ -236,6 +242,7 @@ static int title_page(gb_book *b, gb_err *e)
     const gb_book_student *stu = b->student;
     char who[600] = "", variant[200] = "";
     if (stu && stu->name) snprintf(who, sizeof who, "%s \xC2\xB7 %s", stu->name, stu->id ? stu->id : "");
+    gb_utf8_trim_end(who);
     if (stu && stu->variant)
         snprintf(variant, sizeof variant, "Variant %s \xC2\xB7 %s", stu->variant, stu->hash ? stu->hash : "");
     struct { const char *s; gb_face f; double size, gap; } lines[] = {

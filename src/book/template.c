@@ -19,7 +19,7 @@ static char *sdup(const char *s)
 /* The known keys, for rejecting typos. */
 static const char *const known[] = {
     "document.kind", "document.title", "document.subtitle", "document.course", "document.author",
-    "document.subject", "document.keywords", "document.date", "document.title_page",
+    "document.subject", "document.keywords", "document.date", "document.title_page", "document.network",
     "page.width", "page.height", "page.margin_top", "page.margin_bottom", "page.margin_left",
     "page.margin_right", "type.size", "type.leading", "type.code_size", "type.caption_size",
     "fonts.serif", "fonts.serif_italic", "fonts.serif_bold", "fonts.mono", "fonts.math",
@@ -94,6 +94,7 @@ int gb_template_load(gb_template *t, const char *path, gb_err *e)
     if (!rc) rc = get_text(p, "document", "subject", "", &t->subject, e);
     if (!rc) rc = get_text(p, "document", "keywords", "", &t->keywords, e);
     if (!rc) rc = get_text(p, "document", "date", "auto", &t->date, e);
+    if (!rc) rc = get_text(p, "document", "network", "", &t->network, e);
     if (!rc) rc = get_len(p, "page", "width", 595.28, 144, 14400, &t->page_w, e);
     if (!rc) rc = get_len(p, "page", "height", 841.89, 144, 14400, &t->page_h, e);
     if (!rc) rc = get_len(p, "page", "margin_top", 72, 18, 400, &t->m_top, e);
@@ -198,6 +199,7 @@ void gb_template_free(gb_template *t)
     free(t->path);
     free(t->kind); free(t->title); free(t->subtitle); free(t->course); free(t->author);
     free(t->subject); free(t->keywords); free(t->date); free(t->contents_title);
+    free(t->network);
     for (int f = 0; f < GB_FACE_COUNT; f++) free(t->font[f]);
     for (int i = 0; i < 3; i++) { free(t->head[i]); free(t->foot[i]); }
     for (size_t i = 0; i < t->nchapters; i++) free(t->chapters[i]);

@@ -4,6 +4,9 @@
  * The template is an INI file (read with model/params.h, i.e. libinih). Sections and keys:
  *   [document] kind title subtitle course author subject keywords date ("auto" or YYYY-MM-DD)
  *              title_page (yes/no)
+ *              network (e.g. "2-2-1 sigmoid"): the network the chapters are written for; a
+ *              document whose parameters give another network is refused (GB_EINPUT), since
+ *              its prose and worked formulas would not fit the numbers
  *   [page]     width height margin_top margin_bottom margin_left margin_right   (points)
  *   [type]     size leading code_size caption_size                            (points)
  *   [fonts]    serif serif_italic serif_bold mono math sans fallback wide     (TrueType paths)
@@ -38,6 +41,7 @@ typedef struct gb_template {
     char *head[3], *foot[3];          /* left, center, right; "" = nothing */
     int contents;
     int title_page;                   /* [document] title_page = yes (default) / no */
+    char *network;                    /* [document] network, e.g. "2-2-1 sigmoid", or "" */
     char *contents_title;
     char *chapters[GB_TEMPLATE_MAX_CHAPTERS];
     size_t nchapters;

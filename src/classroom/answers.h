@@ -19,7 +19,8 @@ typedef struct gb_answer_row {
     const char *variant;     /* the variant key (the ID, or the number of a --count variant) */
     unsigned long seed;      /* the 32-bit seed of the variant (model/variants.h) */
     const char *hash;        /* 8 hex digits */
-    const char *drawn;       /* canonical text of the drawn values, the input of the hash */
+    const char *drawn;       /* canonical text of the drawn values (model/variants.h) */
+    const char *hashed;      /* the text the hash is of: drawn, "|", every other given value */
     const double *givens;    /* ngivens values, in the order of gb_answer_class.given_names */
     const double *values;    /* nq answers (full precision), in question order */
 } gb_answer_row;
@@ -60,6 +61,7 @@ int gb_answers_write_csv(const char *path, const gb_answer_class *c, gb_err *e);
  *                   "tolerance": "rel:0.5%", "points": 1}, ...],
  *    "students": [{"id": ID, "name": NAME, "file": STEM, "variant": KEY, "seed": 123,
  *                  "hash": "0a1b2c3d", "drawn": "x[0]=0.5;...",
+ *                  "hashed": "x[0]=0.5;...|eta=1;perceptron.x[0]=2;...",
  *                  "givens": {"x[0]": 0.5, ...},
  *                  "questions": [{"number": 1, "id": "q1", "quantity": "z[1][0]",
  *                                 "format": ".4g", "value": v, "printed": "0.1234",

@@ -111,6 +111,7 @@ int gb_batch_check(const gb_batch_student *s, size_t n, gb_err *e)
 /* What is kept of a student's variant between the draw and the documents. */
 typedef struct rec {
     char *drawn;              /* canonical drawn text (gb_variant.givens), malloc'ed */
+    char *full;               /* the hashed text (gb_variant.full), malloc'ed */
     char hash[9];
     unsigned long seed;
 } rec;
@@ -201,7 +202,8 @@ static int drawn(size_t i, gb_variant *v, void *ctx, gb_err *e)
     rec *r = &b->recs[i];
     r->seed = v->seed;
     memcpy(r->hash, v->hash, sizeof r->hash);
-    if (!(r->drawn = strdup(v->givens))) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+    if (!(r->drawn = strdup(v->givens)) || !(r->full = strdup(v->full)))
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
     return record_values(b, i, v->params, e);
 }
 
@@ -232,7 +234,8 @@ static int write_answer_files(const batch *b, gb_err *e)
     for (size_t i = 0; !rc && i < b->n; i++) {
         rows[i] = (gb_answer_row){b->s[i].id, b->s[i].name, b->s[i].fname, b->s[i].id,
                                   b->recs[i].seed, b->recs[i].hash, b->recs[i].drawn,
-                                  b->givens + i * b->ng, b->answers + i * b->nq};
+                                  b->recs[i].full, b->givens + i * b->ng,
+                                  b->answers + i * b->nq};
     }
     gb_answer_class c = {b->o->assignment, b->qs, b->nq, (const char *const *)b->given_names,
                          b->ng, rows, b->n};
@@ -428,7 +431,10 @@ static int run_workers(batch *b, gb_batch_report *r, gb_err *e)
 
 static void batch_free(batch *b)
 {
-    for (size_t i = 0; b->recs && i < b->n; i++) free(b->recs[i].drawn);
+    for (size_t i = 0; b->recs && i < b->n; i++) {
+        free(b->recs[i].drawn);
+        free(b->recs[i].full);
+    }
     free(b->recs);
     for (size_t g = 0; b->given_names && g < b->ng; g++) free(b->given_names[g]);
     free(b->given_names);

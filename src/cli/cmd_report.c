@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char usage[] =
     "usage: gradbook report [-o FILE] [--params FILE] [--set NAME=VALUE]... [--seed N] "
@@ -33,8 +34,17 @@ int gb_cmd_report(int argc, char **argv)
         gb_params_free(p);
         return rc;
     }
+    struct stat st;
+    const char *out = o.output ? o.output : "out/report.pdf";
+    if (stat(out, &st) == 0 && S_ISDIR(st.st_mode)) {
+        /* Said before the work, not after it. */
+        gb_err_set(&e, GB_EINPUT, out, 0, 0, "is a folder; give a file name with -o");
+        gb_err_print(&e);
+        gb_params_free(p);
+        return GB_EINPUT;
+    }
     gb_doc_opts d = {tpl, p, o.seed, date, NULL};
-    rc = gb_doc_build(&d, o.output ? o.output : "out/report.pdf", &e);
+    rc = gb_doc_build(&d, out, &e);
     gb_params_free(p);
     if (rc) gb_err_print(&e);
     return rc;

@@ -319,7 +319,8 @@ static void add_mlp(builder *bd, const gb_exercise *ex)
         in[j] = q.a[L][j];
         in[n[L] + j] = q.y[j];
     }
-    computed(bd, "C", "C", "loss 1/2 sum (yhat - y)^2", GB_OP_LOSS, NULL, in, 2 * n[L]);
+    computed(bd, "C", "C", "loss C = \xC2\xBD \xCE\xA3 (\xC5\xB7 \xE2\x88\x92 y)\xC2\xB2", GB_OP_LOSS, NULL,
+             in, 2 * n[L]);
 
     /* Backward pass (section 5, steps 1 and 2). */
     for (size_t l = L; l >= 1; l--) {

@@ -3,6 +3,8 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include "util/readfile.h"
+
 #include <ini.h>
 #include <math.h>
 #include <stdio.h>
@@ -190,10 +192,15 @@ static int on_pair(void *user, const char *section, const char *name, const char
 int gb_params_load(gb_params *p, const char *path, gb_err *e)
 {
     reader r = {0};
-    r.f = fopen(path, "r");
-    if (!r.f)
-        return gb_err_set(e, GB_EINPUT, path, 0, 0, "cannot open parameters file: %s",
-                          strerror(errno));
+    char *text = NULL;
+    size_t len = 0;
+    int rrc = gb_read_file(path, GB_PARAMS_MAX_BYTES, &text, &len, e);
+    if (rrc) return rrc;
+    r.f = fmemopen(text, len ? len : 1, "r");
+    if (!r.f) {
+        free(text);
+        return gb_err_set(e, GB_EINTERNAL, path, 0, 0, "cannot read: %s", strerror(errno));
+    }
     r.path = path;
     r.p = p;
     r.e = e;
@@ -201,8 +208,9 @@ int gb_params_load(gb_params *p, const char *path, gb_err *e)
      * parameters or templates at the same time do not race on them. */
     if (ini_max_line != MAX_LINE + 2) ini_max_line = MAX_LINE + 2;
     if (ini_use_stack) ini_use_stack = 0;
-    int rc = ini_parse_stream(read_line, &r, on_pair, &r);
+    int rc = len ? ini_parse_stream(read_line, &r, on_pair, &r) : 0;
     fclose(r.f);
+    free(text);
     if (e && e->code) return e->code;
     if (r.too_long)
         return gb_err_set(e, GB_EINPUT, path, r.too_long, 0, "line longer than %d bytes",

@@ -29,8 +29,12 @@ void gb_params_free(gb_params *p);
  * none). NULL when out of memory. */
 gb_params *gb_params_clone(const gb_params *p, const char *skip);
 
+/* The largest parameters or template file read (bytes). */
+#define GB_PARAMS_MAX_BYTES (1u << 20)
+
 /* Reads an INI file and adds its keys (a key given twice: the later one wins). Errors
- * (GB_EINPUT): the file cannot be opened, a line is not "key = value" or "[section]", a line is
+ * (GB_EINPUT): the file cannot be opened, is not a regular file or is larger than
+ * GB_PARAMS_MAX_BYTES, a line is not "key = value" or "[section]", a line is
  * longer than 4000 bytes, a key outside any section. Returns 0 or the error code. */
 int gb_params_load(gb_params *p, const char *path, gb_err *e);
 

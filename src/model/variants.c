@@ -793,19 +793,37 @@ static int verify_params(ctx *c, const gb_params *p, gb_err *e)
     return rc;
 }
 
-/* The canonical givens text "x[0]=0.5;x[1]=-1.5;W[1][0][0]=0.3;..." of the drawn values. */
-static int givens_text(const ctx *c, char *buf, size_t cap)
+/* The canonical givens text "x[0]=0.5;x[1]=-1.5;W[1][0][0]=0.3;..." of the drawn values into
+ * buf, and into full the same followed by "|" and every other given quantity of the model
+ * (values not drawn, eta, the perceptron's inputs and weights) as "name=%.17g;...". The hash of
+ * full is printed on every sheet, so a sheet graded with other parameters than it was made
+ * with is recognised; duplicates are judged on buf (what differs between students). */
+static int givens_text(const ctx *c, char *buf, size_t cap, char *full, size_t fcap)
 {
     size_t o = 0;
     buf[0] = '\0';
+    unsigned char *drawn = calloc(gb_model_count(c->m), 1);
+    if (!drawn) return -1;
     for (size_t i = 0; i < c->nslots; i++) {
         const slot *s = &c->slots[i];
         if (!s->r) continue;
+        drawn[s->qi] = 1;
         int w = snprintf(buf + o, cap - o, "%s%s=%s", o ? ";" : "", s->name, s->text);
-        if (w < 0 || (size_t)w >= cap - o) return -1;
+        if (w < 0 || (size_t)w >= cap - o) { free(drawn); return -1; }
         o += (size_t)w;
     }
-    return 0;
+    int w = snprintf(full, fcap, "%s|", buf);
+    size_t f = w < 0 ? fcap : (size_t)w;
+    int first = 1;
+    for (size_t i = 0; i < gb_model_count(c->m) && f < fcap; i++) {
+        const gb_quantity *q = gb_model_at(c->m, i);
+        if (q->op != GB_OP_GIVEN || drawn[i]) continue;
+        w = snprintf(full + f, fcap - f, "%s%s=%.17g", first ? "" : ";", q->name, c->val[i]);
+        f = w < 0 ? fcap : f + (size_t)w;
+        first = 0;
+    }
+    free(drawn);
+    return f < fcap ? 0 : -1;
 }
 
 /* ---------------------------------------------------------------- drawing */
@@ -842,7 +860,7 @@ int gb_variant_draw(const gb_params *base, const char *assignment, const char *k
                             "variants: an answer is not finite for key '%s'", key);
             break;
         }
-        if (givens_text(&c, out->givens, sizeof out->givens) != 0) {
+        if (givens_text(&c, out->givens, sizeof out->givens, out->full, sizeof out->full) != 0) {
             rc = gb_err_set(e, GB_EINPUT, NULL, 0, 0, "variants: more drawn values than fit in "
                             "%zu bytes of canonical text", sizeof out->givens);
             break;
@@ -866,7 +884,7 @@ int gb_variant_draw(const gb_params *base, const char *assignment, const char *k
     if (!rc) {
         out->attempts = (unsigned)attempt;
         snprintf(out->hash, sizeof out->hash, "%08lx",
-                 fold(fnv1a(FNV_BASIS, out->givens, strlen(out->givens))));
+                 fold(fnv1a(FNV_BASIS, out->full, strlen(out->full))));
         rc = make_params(&c, base, &out->params, e);
         if (!rc) rc = verify_params(&c, out->params, e);
     }

@@ -92,10 +92,14 @@ typedef struct gb_variant_stats {
 typedef struct gb_variant {
     unsigned long seed;        /* the 32-bit seed derived from (assignment, key) */
     unsigned attempts;         /* draws made (1 = the first draw was accepted) */
-    char hash[9];              /* 8 hex digits: FNV-1a (folded as above) of the canonical text
-                                  of the drawn givens ("x[0]=0.5;x[1]=-1.5;..."), printed on
-                                  every page so a sheet can be traced */
-    char givens[2048];         /* that canonical text */
+    char hash[9];              /* 8 hex digits: FNV-1a (folded as above) of full, printed on
+                                  every page so a sheet can be traced, and a sheet graded with
+                                  other parameters than it was made with is recognised */
+    char givens[2048];         /* canonical text of the drawn values as printed
+                                  ("x[0]=0.5;x[1]=-1.5;..."): what differs between students */
+    char full[8192];           /* givens, "|", then every other given quantity of the model at
+                                  full precision ("eta=1;perceptron.x[0]=2;..."): everything a
+                                  sheet's answers depend on */
     gb_params *params;         /* a copy of the base parameters with the drawn values set,
                                   without the [variants] section (the locations of copied keys
                                   read "--set"); owned (gb_variant_free) */

@@ -1,6 +1,8 @@
 /* atomic_file.c — temporary file in the destination's directory, then rename. */
 #include "util/atomic_file.h"
 
+#include "util/paths.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,12 +12,22 @@
 
 int gb_atomic_write(const char *path, gb_file_writer writer, void *ctx, gb_err *e)
 {
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return gb_err_set(e, GB_EINPUT, path, 0, 0, "is a folder; give a file name");
     size_t n = strlen(path);
     char *tmp = malloc(n + 32);
     if (!tmp) return gb_err_set(e, GB_EINTERNAL, path, 0, 0, "out of memory");
     const char *slash = strrchr(path, '/');
     size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
     memcpy(tmp, path, dirlen);
+    if (dirlen > 1) {
+        /* The destination's folder is made when missing, as `mkdir -p` would. */
+        tmp[dirlen - 1] = '\0';
+        int rc = gb_mkdir_p(tmp, e);
+        if (rc) { free(tmp); return rc; }
+        tmp[dirlen - 1] = '/';
+    }
     snprintf(tmp + dirlen, n + 32 - dirlen, ".%s.tmp-XXXXXX", path + dirlen);
     int fd = mkstemp(tmp);
     if (fd < 0) {

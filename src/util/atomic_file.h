@@ -12,9 +12,10 @@
  * setting e. */
 typedef int (*gb_file_writer)(const char *tmp_path, void *ctx, gb_err *e);
 
-/* Calls writer on "<dir>/.<base>.tmp-XXXXXX" and renames it to path on success.
- * Returns 0, or GB_EINTERNAL (cannot create, write or rename: message names the path and errno
- * text) or whatever the writer returned. */
+/* Calls writer on "<dir>/.<base>.tmp-XXXXXX" and renames it to path on success; a missing
+ * destination folder is created first. Returns 0, GB_EINPUT (path is a folder, or a component
+ * of its folder is a file), GB_EINTERNAL (cannot create, write or rename: the message names the
+ * path and errno text) or whatever the writer returned. */
 int gb_atomic_write(const char *path, gb_file_writer writer, void *ctx, gb_err *e);
 
 /* Writes len bytes of data to path atomically (a gb_atomic_write with a plain writer). */

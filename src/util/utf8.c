@@ -63,3 +63,35 @@ int gb_utf8_valid(const char *s, size_t len, size_t *bad_offset)
     }
     return 1;
 }
+
+size_t gb_utf8_prefix(const char *s, size_t len, size_t max)
+{
+    if (max >= len) return len;
+    size_t n = max;
+    /* Step back over continuation bytes to the start of the character that would be cut. */
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
+    return n;
+}
+
+size_t gb_utf8_copy(char *dst, size_t cap, const char *src)
+{
+    size_t len = 0;
+    while (src[len]) len++;
+    size_t n = gb_utf8_prefix(src, len, cap - 1);
+    for (size_t i = 0; i < n; i++) dst[i] = src[i];
+    dst[n] = '\0';
+    return n;
+}
+
+void gb_utf8_trim_end(char *s)
+{
+    size_t len = 0;
+    while (s[len]) len++;
+    if (!len || !((unsigned char)s[len - 1] & 0x80)) return;   /* empty, or ends in ASCII */
+    size_t lead = len - 1;
+    while (lead > 0 && len - lead < 4 && ((unsigned char)s[lead] & 0xC0) == 0x80) lead--;
+    if (((unsigned char)s[lead] & 0xC0) != 0xC0) return;       /* no lead byte: not ours to fix */
+    uint32_t cp;
+    size_t n = gb_utf8_decode(s + lead, len - lead, &cp);
+    if (lead + n != len || (cp == 0xFFFD && n == 1)) s[lead] = '\0';
+}

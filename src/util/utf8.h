@@ -20,4 +20,16 @@ size_t gb_utf8_encode(uint32_t cp, char *out);
 /* 1 if s[0..len) is valid UTF-8, else 0; *bad_offset (if not NULL) gets the first bad byte. */
 int gb_utf8_valid(const char *s, size_t len, size_t *bad_offset);
 
+/* The largest length <= max of a prefix of s[0..len) that ends on a character boundary (so
+ * cutting there never splits a UTF-8 sequence). */
+size_t gb_utf8_prefix(const char *s, size_t len, size_t max);
+
+/* Copies src into dst (cap >= 1 bytes), cut at a character boundary when it does not fit;
+ * always NUL-terminated. Returns the bytes copied. */
+size_t gb_utf8_copy(char *dst, size_t cap, const char *src);
+
+/* Removes an incomplete UTF-8 sequence at the end of the NUL-terminated s (what snprintf leaves
+ * when it cuts a string in the middle of a character). */
+void gb_utf8_trim_end(char *s);
+
 #endif

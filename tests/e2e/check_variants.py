@@ -105,9 +105,11 @@ def check_answers(ini, assignment, jpath, cpath):
         seed = fold(fnv1a(assignment.encode() + b"\0" + s["variant"].encode()))
         if s["seed"] != seed:
             bad.append(f"{sid}: seed {s['seed']}, FNV-1a gives {seed}")
-        h = "%08x" % fold(fnv1a(s["drawn"].encode()))
+        if not s["hashed"].startswith(s["drawn"] + "|"):
+            bad.append(f"{sid}: the hashed text does not start with the drawn values")
+        h = "%08x" % fold(fnv1a(s["hashed"].encode()))
         if s["hash"] != h:
-            bad.append(f"{sid}: hash {s['hash']}, FNV-1a of the drawn text gives {h}")
+            bad.append(f"{sid}: hash {s['hash']}, FNV-1a of the hashed text gives {h}")
         for item in s["drawn"].split(";"):
             name, val = item.split("=")
             key = name if name in s["givens"] else ("y" if name == "y[0]" else name)
