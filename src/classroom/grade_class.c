@@ -242,8 +242,9 @@ static int write_exports(const cls *c, gb_grade_class_report *rep, gb_err *e)
         if (c->s[i].graded)
             rows[n++] = (gb_grade_line){c->r->students[i].id, c->r->students[i].name,
                                         c->s[i].total, c->s[i].max};
-    if (!rc) rc = gb_grades_write_csv(csv, rows, n, e);
-    if (!rc) rc = gb_tally_write_csv(rep->tally, mis, e);
+    /* A run that graded nobody leaves the class files of an earlier run as they are. */
+    if (!rc && n) rc = gb_grades_write_csv(csv, rows, n, e);
+    if (!rc && n) rc = gb_tally_write_csv(rep->tally, mis, e);
     free(rows);
     free(csv);
     free(mis);

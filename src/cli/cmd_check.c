@@ -166,7 +166,7 @@ int gb_cmd_check(int argc, char **argv)
     int grc = gb_gradcheck_net(ex.net, ex.x, ex.y, checks, o.step);
     if (grc != GB_GRADCHECK_OK) {
         rc = gb_err_set(&e, grc == GB_GRADCHECK_ENOMEM ? GB_EINTERNAL : GB_EINPUT, NULL, 0, 0,
-                        "the gradient check cannot run on these sample values (code %d)", grc);
+                        "the gradient check cannot run on these sample values: %s", gb_gradcheck_error_text(grc));
         goto out;
     }
     size_t tally[5] = {0};

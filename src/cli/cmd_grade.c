@@ -120,8 +120,11 @@ int gb_cmd_grade(int argc, char **argv)
         fputs("gradbook: grade: nothing graded\n", stderr);
     } else {
         gb_tally_print(rep.tally, stdout);
-        printf("%zu of %zu students graded (%s/grades.csv, %s/misconceptions.csv)", rep.graded,
-               roster->count, outdir, outdir);
+        if (rep.graded)
+            printf("%zu of %zu students graded (%s/grades.csv, %s/misconceptions.csv)", rep.graded,
+                   roster->count, outdir, outdir);
+        else
+            printf("no student graded (class files in %s left as they were)", outdir);
         if (rep.replaced) printf("; %zu sheet%s replaced by a later one", rep.replaced,
                                  rep.replaced == 1 ? "" : "s");
         printf("\n");

@@ -245,7 +245,7 @@ static int execute(gb_runs *r, const gb_params *p, const gb_exercise *ex, long s
             int g = gb_gradcheck_net(net, ex->x, ex->y, r->checks, step);
             if (g != GB_GRADCHECK_OK)
                 rc = gb_err_set(e, g == GB_GRADCHECK_ENOMEM ? GB_EINTERNAL : GB_EINPUT, NULL, 0, 0,
-                                "the gradient check cannot run on these sample values (code %d)", g);
+                                "the gradient check cannot run on these sample values: %s", gb_gradcheck_error_text(g));
         }
         gb_net_free(net);
     }

@@ -494,3 +494,15 @@ int gb_gradcheck_net_sweep(gb_net *net, const double *x, const double *y, size_t
     gb_trace_free(t_tmp);
     return rc;
 }
+
+const char *gb_gradcheck_error_text(int code)
+{
+    switch (code) {
+    case GB_GRADCHECK_OK: return "no error";
+    case GB_GRADCHECK_EINVAL: return "a value is not a finite number";
+    case GB_GRADCHECK_ENOMEM: return "out of memory";
+    case GB_GRADCHECK_ENONFINITE:
+        return "the loss overflows near these values (use smaller inputs or weights)";
+    }
+    return "unknown error";
+}

@@ -174,6 +174,9 @@ int gb_gradcheck_activation_h(const gb_act *act, double z, double h, gb_check *o
  * parameter, an invalid net), ENOMEM, or ENONFINITE (C not finite at the current parameters). */
 int gb_gradcheck_net(gb_net *net, const double *x, const double *y, gb_check *out, double h);
 
+/* A sentence for a return code of the functions below (static string). */
+const char *gb_gradcheck_error_text(int code);
+
 /* Counts verdicts of checks[0..n-1] into counts[v] for v in gb_check_verdict (5 entries). */
 void gb_gradcheck_tally(const gb_check *checks, size_t n, size_t counts[5]);
 
