@@ -104,6 +104,40 @@ static int bench_report(void)
     return rc ? 1 : 0;
 }
 
+/* A class set: n worksheets of one template in one booklet PDF (fonts paid once). */
+static int bench_booklet(void)
+{
+    gb_cli o = {0};
+    o.seed = -1;
+    gb_err e = {0};
+    gb_params *p = NULL;
+    char tpl[4096], out[] = "/tmp/gradbook-booklet-XXXXXX";
+    int fd = mkstemp(out);
+    if (fd < 0) return 1;
+    close(fd);
+    gb_data_path("templates/worksheet.ini", tpl, sizeof tpl);
+    if (gb_cli_load_params(&o, &p, &e)) { gb_err_print(&e); unlink(out); return 1; }
+    int n = getenv("GB_BENCH_BOOKLET") ? atoi(getenv("GB_BENCH_BOOKLET")) : 200, rc = 0;
+    double t0 = now();
+    gb_booklet *b = gb_booklet_new(tpl, 0, &e);
+    if (!b) rc = 1;
+    for (int i = 0; !rc && i < n; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "%d", i + 1);
+        gb_student s = {id, id, id, "00000000", 0};
+        rc = gb_booklet_add(b, p, -1, &s, &e);
+    }
+    if (!rc) rc = gb_booklet_save(b, out, &e);
+    double dt = now() - t0;
+    gb_booklet_free(b);
+    if (rc) gb_err_print(&e);
+    else printf("booklet (templates/worksheet.ini): %d students in %.2f s, %.0f students per second\n",
+                n, dt, n / dt);
+    gb_params_free(p);
+    unlink(out);
+    return rc ? 1 : 0;
+}
+
 int gb_cmd_bench(int argc, char **argv)
 {
     (void)argv;
@@ -114,5 +148,6 @@ int gb_cmd_bench(int argc, char **argv)
     int rc = bench_sgd();
     if (!rc) rc = bench_check();
     if (!rc) rc = bench_report();
+    if (!rc) rc = bench_booklet();
     return rc ? 1 : 0;
 }
