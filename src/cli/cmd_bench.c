@@ -78,19 +78,32 @@ static int bench_check(void)
     return 0;
 }
 
-/* The whole report, as `gradbook report` builds it, written to a scratch file. */
-static int bench_report(void)
+/* What a document benchmark needs: the template's path, the default parameters and a scratch
+ * output file (out: a mkstemp pattern, filled in). Returns 0, or 1 after printing why. */
+static int doc_setup(const char *template_rel, char *tpl, size_t cap, char *out, gb_params **p)
 {
     gb_cli o = {0};
     o.seed = -1;
     gb_err e = {0};
-    gb_params *p = NULL;
-    char tpl[4096], out[] = "/tmp/gradbook-bench-XXXXXX";
     int fd = mkstemp(out);
     if (fd < 0) return 1;
     close(fd);
-    gb_data_path("templates/report.ini", tpl, sizeof tpl);
-    if (gb_cli_load_params(&o, &p, &e)) { gb_err_print(&e); unlink(out); return 1; }
+    gb_data_path(template_rel, tpl, cap);
+    if (gb_cli_load_params(&o, p, &e)) {
+        gb_err_print(&e);
+        unlink(out);
+        return 1;
+    }
+    return 0;
+}
+
+/* The whole report, as `gradbook report` builds it, written to a scratch file. */
+static int bench_report(void)
+{
+    gb_err e = {0};
+    gb_params *p = NULL;
+    char tpl[4096], out[] = "/tmp/gradbook-bench-XXXXXX";
+    if (doc_setup("templates/report.ini", tpl, sizeof tpl, out, &p)) return 1;
     gb_doc_opts d = {tpl, p, -1, 0, NULL};
     int iters = 10, rc = 0;
     double t0 = now();
@@ -107,16 +120,10 @@ static int bench_report(void)
 /* A class set: n worksheets of one template in one booklet PDF (fonts paid once). */
 static int bench_booklet(void)
 {
-    gb_cli o = {0};
-    o.seed = -1;
     gb_err e = {0};
     gb_params *p = NULL;
     char tpl[4096], out[] = "/tmp/gradbook-booklet-XXXXXX";
-    int fd = mkstemp(out);
-    if (fd < 0) return 1;
-    close(fd);
-    gb_data_path("templates/worksheet.ini", tpl, sizeof tpl);
-    if (gb_cli_load_params(&o, &p, &e)) { gb_err_print(&e); unlink(out); return 1; }
+    if (doc_setup("templates/worksheet.ini", tpl, sizeof tpl, out, &p)) return 1;
     int n = getenv("GB_BENCH_BOOKLET") ? atoi(getenv("GB_BENCH_BOOKLET")) : 200, rc = 0;
     double t0 = now();
     gb_booklet *b = gb_booklet_new(tpl, 0, &e);
