@@ -503,27 +503,40 @@ static int answer(gb_book *b, const gb_book_question *q, const frame *f, gb_err 
         gb_value_format(qq->value + w, ".6g", &hi))
         return gb_err_set(e, GB_EINPUT, q->pos.file, q->pos.line, q->pos.col,
                           "%s is not a finite number", q->name);
-    char sym[1024], num[1024], tex[2600], head[32], tail[160], tolname[32];
-    if (gb_formula_tex(m, (size_t)i, NULL, 4, sym, sizeof sym, num, sizeof num) == 0)
-        snprintf(tex, sizeof tex, "%s = %s = %s \\approx %s", qq->symbol, sym, num, fv.tex);
-    else
-        snprintf(tex, sizeof tex, "%s = %s", qq->symbol, fv.tex);
+    /* The formula in three pieces (symbol = formula, = numbers, ≈ value), so a long one breaks
+     * between them instead of running into the margin. */
+    char sym[1024], num[1024], t1[1200], t2[1200], t3[200], head[32], tail[160], tolname[32];
+    int has_formula = gb_formula_tex(m, (size_t)i, NULL, 4, sym, sizeof sym, num, sizeof num) == 0;
+    if (has_formula) {
+        snprintf(t1, sizeof t1, "%s = %s", qq->symbol, sym);
+        snprintf(t2, sizeof t2, "= %s", num);
+        snprintf(t3, sizeof t3, "\\approx %s", fv.tex);
+    } else {
+        snprintf(t1, sizeof t1, "%s = %s", qq->symbol, fv.tex);
+    }
     snprintf(head, sizeof head, "Q%d.", q->number);
     gb_tolerance_format(&q->tol, tolname, sizeof tolname);
     snprintf(tail, sizeof tail, " (%s); %g point%s.", tolname, q->points, q->points == 1 ? "" : "s");
     char range[240];
     snprintf(range, sizeof range, "[%s,\\ %s]", lo.tex, hi.tex);
-    gb_span sp[6];
+    gb_span sp[10];
     memset(sp, 0, sizeof sp);
-    sp[0].kind = GB_SPAN_TEXT; sp[0].style = GB_STYLE_STRONG; sp[0].text = head;
-    sp[1].kind = GB_SPAN_TEXT; sp[1].text = (char *)" ";
-    sp[2].kind = GB_SPAN_MATH; sp[2].text = tex;
-    sp[3].kind = GB_SPAN_TEXT; sp[3].text = (char *)". Accepted: ";
-    sp[4].kind = GB_SPAN_MATH; sp[4].text = range;
-    sp[5].kind = GB_SPAN_TEXT; sp[5].text = tail;
-    for (int k = 0; k < 6; k++) sp[k].pos = q->pos;
+    size_t n = 0;
+    sp[n].kind = GB_SPAN_TEXT; sp[n].style = GB_STYLE_STRONG; sp[n++].text = head;
+    sp[n].kind = GB_SPAN_TEXT; sp[n++].text = (char *)" ";
+    sp[n].kind = GB_SPAN_MATH; sp[n++].text = t1;
+    if (has_formula) {
+        sp[n].kind = GB_SPAN_TEXT; sp[n++].text = (char *)" ";
+        sp[n].kind = GB_SPAN_MATH; sp[n++].text = t2;
+        sp[n].kind = GB_SPAN_TEXT; sp[n++].text = (char *)" ";
+        sp[n].kind = GB_SPAN_MATH; sp[n++].text = t3;
+    }
+    sp[n].kind = GB_SPAN_TEXT; sp[n++].text = (char *)". Accepted: ";
+    sp[n].kind = GB_SPAN_MATH; sp[n++].text = range;
+    sp[n].kind = GB_SPAN_TEXT; sp[n++].text = tail;
+    for (size_t k = 0; k < n; k++) sp[k].pos = q->pos;
     frame hang = *f;
-    return paragraph(b, sp, 6, &hang, b->tpl->size, GB_FACE_SERIF, 0, 0.45 * b->tpl->leading,
+    return paragraph(b, sp, n, &hang, b->tpl->size, GB_FACE_SERIF, 0, 0.45 * b->tpl->leading,
                      NULL, 0, e);
 }
 
