@@ -164,20 +164,16 @@ static int grade_student(const cls *c, size_t i, gb_grade_result *res, gb_err *e
     return rc;
 }
 
+/* The sheet's problems (each once: an answer that is not a number is among them, with its line),
+ * at most MAX_WARNINGS_PER_SHEET of them. */
 static void warn_problems(const stu *st)
 {
-    size_t shown_n = 0, total = st->sheet.nproblems;
-    for (size_t q = 0; q < st->sheet.nq; q++) total += st->sheet.answers[q].state ==
-                                                       GB_SHEET_INVALID;
-    for (size_t k = 0; k < st->sheet.nproblems && shown_n < MAX_WARNINGS_PER_SHEET; k++, shown_n++)
+    size_t total = st->sheet.nproblems;
+    for (size_t k = 0; k < total && k < MAX_WARNINGS_PER_SHEET; k++)
         gb_warn("%s: %s", st->sheet_path, st->sheet.problems[k].msg);
-    for (size_t q = 0; q < st->sheet.nq && shown_n < MAX_WARNINGS_PER_SHEET; q++)
-        if (st->sheet.answers[q].state == GB_SHEET_INVALID) {
-            gb_warn("%s: %s (graded blank)", st->sheet_path, st->sheet.answers[q].problem);
-            shown_n++;
-        }
-    if (total > shown_n)
-        gb_warn("%s: %zu more problems (see the graded sheet)", st->sheet_path, total - shown_n);
+    if (total > MAX_WARNINGS_PER_SHEET)
+        gb_warn("%s: %zu more problems (see the graded sheet)", st->sheet_path,
+                total - MAX_WARNINGS_PER_SHEET);
 }
 
 /* Checks the variant hash, grades every student with a sheet, fills the tally. A failed
