@@ -210,6 +210,7 @@ typedef struct ctx {
     double saturation, min_loss, kink_margin;
     int have_saturation, have_min_loss;
     unsigned long max_draws;
+    int vary_perceptron;       /* [variants] perceptron = vary: its Glorot seed is the variant's */
     gb_exercise ex;
     int ex_loaded;
     gb_model *m;
@@ -428,6 +429,17 @@ static int read_rules(ctx *c, const gb_params *p, gb_err *e)
                             c->max_draws);
         }
     }
+    if (!rc) {
+        const char *v = gb_params_get(p, "variants", "perceptron");
+        if (v && strcmp(v, "vary") && strcmp(v, "fixed")) {
+            const char *file;
+            unsigned line, col;
+            gb_params_where(p, "variants", "perceptron", &file, &line, &col);
+            rc = gb_err_set(e, GB_EINPUT, file, line, col,
+                            "variants.perceptron: expected vary or fixed, got '%s'", v);
+        }
+        c->vary_perceptron = v && !strcmp(v, "vary");
+    }
     if (rc) return rc;
     size_t n = gb_params_count(p);
     c->rules = calloc(n ? n : 1, sizeof *c->rules);
@@ -437,7 +449,7 @@ static int read_rules(ctx *c, const gb_params *p, gb_err *e)
         unsigned line, col;
         gb_params_key(p, i, &sec, &key, &file, &line, &col);
         if (strcmp(sec, "variants") || !strcmp(key, "saturation") || !strcmp(key, "min_loss") ||
-            !strcmp(key, "kink_margin") || !strcmp(key, "max_draws"))
+            !strcmp(key, "kink_margin") || !strcmp(key, "max_draws") || !strcmp(key, "perceptron"))
             continue;
         rule *r = &c->rules[c->nrules++];
         if (strlen(key) >= sizeof r->key)
@@ -771,15 +783,57 @@ static int make_params(ctx *c, const gb_params *base, gb_params **out, gb_err *e
     return 0;
 }
 
+
+/* The canonical givens text "x[0]=0.5;x[1]=-1.5;W[1][0][0]=0.3;..." of the drawn values:
+ * what differs between students (duplicates are judged on it). */
+static int givens_text(const ctx *c, char *buf, size_t cap)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < c->nslots; i++) {
+        const slot *s = &c->slots[i];
+        if (!s->r) continue;
+        int w = snprintf(buf + o, cap - o, "%s%s=%s", o ? ";" : "", s->name, s->text);
+        if (w < 0 || (size_t)w >= cap - o) return -1;
+        o += (size_t)w;
+    }
+    return 0;
+}
+
+/* The text the hash is of: givens, "|", then every other given quantity of the variant's own
+ * model m (values not drawn, eta, the perceptron's inputs and weights) as "name=%.17g;...". A
+ * sheet graded with other parameters than it was made with is so recognised. */
+static int full_text(const ctx *c, const gb_model *m, const char *givens, char *full, size_t cap)
+{
+    int w = snprintf(full, cap, "%s|", givens);
+    size_t f = w < 0 ? cap : (size_t)w;
+    int first = 1;
+    for (size_t i = 0; i < gb_model_count(m) && f < cap; i++) {
+        const gb_quantity *q = gb_model_at(m, i);
+        if (q->op != GB_OP_GIVEN) continue;
+        int drawn = 0;
+        for (size_t k = 0; k < c->nslots && !drawn; k++)
+            drawn = c->slots[k].r && !strcmp(c->slots[k].name, q->name);
+        if (drawn) continue;
+        w = snprintf(full + f, cap - f, "%s%s=%.17g", first ? "" : ";", q->name, q->value);
+        f = w < 0 ? cap : f + (size_t)w;
+        first = 0;
+    }
+    return f < cap ? 0 : -1;
+}
+
 /* The drawn values must read back from the variant's parameters bit for bit: an internal check
  * that the text written is the value used by the rejection rules. */
-static int verify_params(ctx *c, const gb_params *p, gb_err *e)
+static int verify_params(ctx *c, const gb_params *p, gb_variant *out, gb_err *e)
 {
     gb_exercise ex;
     int rc = gb_exercise_load(&ex, p, -1, e);
     if (rc) return rc;
     gb_model *m = gb_exercise_model(&ex);
     if (!m) rc = oom(e);
+    if (!rc && full_text(c, m, out->givens, out->full, sizeof out->full) != 0)
+        rc = gb_err_set(e, GB_EINPUT, NULL, 0, 0, "variants: more given values than fit in %zu "
+                        "bytes of canonical text", sizeof out->full);
     for (size_t i = 0; !rc && i < c->nslots; i++) {
         const slot *s = &c->slots[i];
         const gb_quantity *q = gb_model_at(c->m, s->qi);
@@ -791,39 +845,6 @@ static int verify_params(ctx *c, const gb_params *p, gb_err *e)
     gb_model_free(m);
     gb_exercise_free(&ex);
     return rc;
-}
-
-/* The canonical givens text "x[0]=0.5;x[1]=-1.5;W[1][0][0]=0.3;..." of the drawn values into
- * buf, and into full the same followed by "|" and every other given quantity of the model
- * (values not drawn, eta, the perceptron's inputs and weights) as "name=%.17g;...". The hash of
- * full is printed on every sheet, so a sheet graded with other parameters than it was made
- * with is recognised; duplicates are judged on buf (what differs between students). */
-static int givens_text(const ctx *c, char *buf, size_t cap, char *full, size_t fcap)
-{
-    size_t o = 0;
-    buf[0] = '\0';
-    unsigned char *drawn = calloc(gb_model_count(c->m), 1);
-    if (!drawn) return -1;
-    for (size_t i = 0; i < c->nslots; i++) {
-        const slot *s = &c->slots[i];
-        if (!s->r) continue;
-        drawn[s->qi] = 1;
-        int w = snprintf(buf + o, cap - o, "%s%s=%s", o ? ";" : "", s->name, s->text);
-        if (w < 0 || (size_t)w >= cap - o) { free(drawn); return -1; }
-        o += (size_t)w;
-    }
-    int w = snprintf(full, fcap, "%s|", buf);
-    size_t f = w < 0 ? fcap : (size_t)w;
-    int first = 1;
-    for (size_t i = 0; i < gb_model_count(c->m) && f < fcap; i++) {
-        const gb_quantity *q = gb_model_at(c->m, i);
-        if (q->op != GB_OP_GIVEN || drawn[i]) continue;
-        w = snprintf(full + f, fcap - f, "%s%s=%.17g", first ? "" : ";", q->name, c->val[i]);
-        f = w < 0 ? fcap : f + (size_t)w;
-        first = 0;
-    }
-    free(drawn);
-    return f < fcap ? 0 : -1;
 }
 
 /* ---------------------------------------------------------------- drawing */
@@ -860,7 +881,7 @@ int gb_variant_draw(const gb_params *base, const char *assignment, const char *k
                             "variants: an answer is not finite for key '%s'", key);
             break;
         }
-        if (givens_text(&c, out->givens, sizeof out->givens, out->full, sizeof out->full) != 0) {
+        if (givens_text(&c, out->givens, sizeof out->givens) != 0) {
             rc = gb_err_set(e, GB_EINPUT, NULL, 0, 0, "variants: more drawn values than fit in "
                             "%zu bytes of canonical text", sizeof out->givens);
             break;
@@ -883,10 +904,17 @@ int gb_variant_draw(const gb_params *base, const char *assignment, const char *k
     }
     if (!rc) {
         out->attempts = (unsigned)attempt;
-        snprintf(out->hash, sizeof out->hash, "%08lx",
-                 fold(fnv1a(FNV_BASIS, out->full, strlen(out->full))));
         rc = make_params(&c, base, &out->params, e);
-        if (!rc) rc = verify_params(&c, out->params, e);
+        if (!rc && c.vary_perceptron) {
+            /* The perceptron's weights drawn as Keras would, from the variant's own seed. */
+            char set[64];
+            snprintf(set, sizeof set, "perceptron.seed=%lu", out->seed);
+            rc = gb_params_set(out->params, set, e);
+        }
+        if (!rc) rc = verify_params(&c, out->params, out, e);
+        if (!rc)
+            snprintf(out->hash, sizeof out->hash, "%08lx",
+                     fold(fnv1a(FNV_BASIS, out->full, strlen(out->full))));
     }
     if (stats) {
         for (size_t r = 0; r < GB_REJECT_COUNT; r++) stats->rejected[r] += local[r];

@@ -13,6 +13,8 @@
  *   min_loss = 0.001      reject when C is below this (the loss is already near zero)
  *   kink_margin = 0.05    reject when a leaky-ReLU |z| is below this (shared/cases/01)
  *   max_draws = 1000      give up (an error) after this many rejected draws
+ *   perceptron = vary     the perceptron's Glorot seed ([perceptron] seed) becomes the variant's
+ *                         seed, so its weights differ between students too ("fixed": keep it)
  * A rule is a grid LO:HI:STEP, a set {A, B, ...} (at most 64 values) or one number. Without the
  * key, saturation and min_loss are not checked, kink_margin is 0.05 and max_draws 1000.
  * Rule names: x, W, b, y, eta (a family); W1, b2 (a layer); x[0], W[1][0][1], b[1][0], y[0] (an
