@@ -144,6 +144,22 @@ static const char *question_tex(const gb_book *book, const char *name, int is_qu
     return buf;
 }
 
+/* 1 if span i begins a sentence: nothing but blanks before it in the paragraph, or a text
+ * ending in '.', '!' or '?' (and blanks). */
+static int sentence_start(const gb_span *spans, size_t i)
+{
+    size_t k = i;
+    while (k > 0 && spans[k - 1].kind == GB_SPAN_TEXT && spans[k - 1].text &&
+           strspn(spans[k - 1].text, " \t\n") == strlen(spans[k - 1].text))
+        k--;
+    if (k == 0) return 1;
+    if (spans[k - 1].kind != GB_SPAN_TEXT || !spans[k - 1].text) return 0;
+    const char *p = spans[k - 1].text;
+    size_t n = strlen(p);
+    while (n > 0 && strchr(" \t\n", p[n - 1])) n--;
+    return n > 0 && strchr(".!?", p[n - 1]) != NULL;
+}
+
 int gb_book_inlines(gb_book *book, const gb_span *spans, size_t n, double size, gb_face face,
                     gb_inline_buf *out, gb_err *e)
 {
@@ -186,23 +202,27 @@ int gb_book_inlines(gb_book *book, const gb_span *spans, size_t n, double size, 
         }
         case GB_SPAN_REF: {
             const gb_label *l = gb_book_label(book, s->name);
-            if (!l && book->qmode != GB_Q_VALUE) {
-                /* A worksheet or key holds only some chapters: a reference to a part that lives
-                 * in the report only (the report build checks every label exists) reads so. */
-                const char *t = !strncmp(s->name, "sec:", 4) ? "the report"
-                                : !strncmp(s->name, "fig:", 4) ? "a figure of the report"
-                                : !strncmp(s->name, "tab:", 4) ? "a table of the report"
-                                : "(in the report)";
-                if (add_text(out, f, size, t, -1)) rc = GB_EINTERNAL;
-                break;
-            }
-            if (!l) {
+            if (!l && book->qmode == GB_Q_VALUE) {
                 rc = gb_err_set(e, GB_EINPUT, s->pos.file, s->pos.line, s->pos.col,
                                 "unknown label '%s' in {{ref:%s}}", s->name, s->name);
                 break;
             }
-            const char *t = keep_str(out, l->text);
-            if (!t || add_text(out, f, size, t, l->dest)) rc = GB_EINTERNAL;
+            /* A worksheet or key holds only some chapters: a reference to a part that lives in
+             * the report only (the report build checks every label exists) reads so. */
+            const char *t = l ? l->text
+                            : !strncmp(s->name, "sec:", 4) ? "the report"
+                            : !strncmp(s->name, "fig:", 4) ? "a figure of the report"
+                            : !strncmp(s->name, "tab:", 4) ? "a table of the report"
+                                                           : "(in the report)";
+            /* Such words are capitalised at the start of a sentence. */
+            char cap[80];
+            if (t[0] >= 'a' && t[0] <= 'z' && sentence_start(spans, i)) {
+                snprintf(cap, sizeof cap, "%s", t);
+                cap[0] = (char)(cap[0] - 'a' + 'A');
+                t = cap;
+            }
+            const char *kept = keep_str(out, t);
+            if (!kept || add_text(out, f, size, kept, l ? l->dest : -1)) rc = GB_EINTERNAL;
             break;
         }
         case GB_SPAN_BREAK: {
