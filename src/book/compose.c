@@ -22,14 +22,6 @@ typedef struct frame {
 
 static int oom(gb_err *e) { return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory"); }
 
-static char *sdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d) memcpy(d, s, n);
-    return d;
-}
-
 /* Plain text of spans (for the outline, contents and running heads). */
 static char *spans_text(gb_book *b, const gb_span *sp, size_t n)
 {
@@ -150,9 +142,9 @@ static int heading(gb_book *b, const gb_block *blk, const frame *f, gb_err *e)
         if (!it->outline_title) { free(title); return oom(e); }
         snprintf(it->outline_title, n, "%s%s%s", num ? num : "", num ? " " : "", title);
         it->outline_level = blk->level;
-        it->toc_number = sdup(num ? num : "");
-        it->toc_title = sdup(title);
-        if (blk->level == 1) it->mark = sdup(it->outline_title);
+        it->toc_number = strdup(num ? num : "");
+        it->toc_title = strdup(title);
+        if (blk->level == 1) it->mark = strdup(it->outline_title);
     }
     free(title);
     /* A little more air below a heading than between lines. */
@@ -560,10 +552,10 @@ int gb_book_compose_answers(gb_book *book, gb_err *e)
         it->page_break_before = 1;
         it->outline_level = 1;
         it->dest = gb_pdf_dest_new(book->pdf);
-        it->outline_title = sdup("Answers");
-        it->toc_number = sdup("");
-        it->toc_title = sdup("Answers");
-        it->mark = sdup("Answers");
+        it->outline_title = strdup("Answers");
+        it->toc_number = strdup("");
+        it->toc_title = strdup("Answers");
+        it->mark = strdup("Answers");
         if (!it->outline_title || !it->toc_number || !it->toc_title || !it->mark) rc = oom(e);
     }
     for (size_t i = 0; !rc && i < book->nquestions; i++) rc = answer(book, &book->questions[i], &f, e);

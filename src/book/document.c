@@ -39,24 +39,36 @@ static gb_question_mode mode_of(const gb_template *t)
     return GB_Q_VALUE;
 }
 
-/* Everything one document's content needs: model, runs, chapters. */
+/* A template's chapters, parsed once (a booklet uses them for every student). */
+typedef struct chapters {
+    gb_chapter *ch;
+    size_t n;
+    int training;        /* whether any of them shows something of the training run */
+} chapters;
+
+/* Everything one document's content needs: model, runs and (borrowed) chapters. */
 typedef struct content {
     gb_exercise ex;
     gb_model *model;
     gb_runs runs;
     int have_runs;
-    gb_chapter *ch;
+    const gb_chapter *ch;
     size_t nch;
 } content;
 
 static void content_free(content *c)
 {
-    for (size_t i = 0; c->ch && i < c->nch; i++) gb_chapter_free(&c->ch[i]);
-    free(c->ch);
     if (c->have_runs) gb_runs_free(&c->runs);
     gb_model_free(c->model);
     gb_exercise_free(&c->ex);
     memset(c, 0, sizeof *c);
+}
+
+static void chapters_free(chapters *cs)
+{
+    for (size_t i = 0; cs->ch && i < cs->n; i++) gb_chapter_free(&cs->ch[i]);
+    free(cs->ch);
+    memset(cs, 0, sizeof *cs);
 }
 
 /* Whether spans name a quantity of the training run ("training.*", "data.*"), also inside TeX. */
@@ -100,7 +112,22 @@ static void describe(const gb_net *net, char *buf, size_t cap)
     }
 }
 
-static int content_load(content *c, const gb_template *tpl, const gb_params *p, long seed, gb_err *e)
+static int chapters_load(chapters *cs, const gb_template *tpl, gb_err *e)
+{
+    memset(cs, 0, sizeof *cs);
+    cs->ch = calloc(tpl->nchapters ? tpl->nchapters : 1, sizeof *cs->ch);
+    if (!cs->ch) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+    cs->n = tpl->nchapters;
+    for (size_t i = 0; i < tpl->nchapters; i++) {
+        int rc = gb_chapter_parse(tpl->chapters[i], &cs->ch[i], e);
+        if (rc) return rc;
+        cs->training |= blocks_need_training(cs->ch[i].blocks, cs->ch[i].nblocks);
+    }
+    return 0;
+}
+
+static int content_load(content *c, const gb_template *tpl, const chapters *cs,
+                        const gb_params *p, long seed, gb_err *e)
 {
     memset(c, 0, sizeof *c);
     int rc = gb_exercise_load(&c->ex, p, seed, e);
@@ -116,17 +143,11 @@ static int content_load(content *c, const gb_template *tpl, const gb_params *p, 
     }
     if (!(c->model = gb_exercise_model(&c->ex)))
         return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
-    c->ch = calloc(tpl->nchapters ? tpl->nchapters : 1, sizeof *c->ch);
-    if (!c->ch) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
-    c->nch = tpl->nchapters;
-    int training = 0;
-    for (size_t i = 0; i < tpl->nchapters; i++) {
-        if ((rc = gb_chapter_parse(tpl->chapters[i], &c->ch[i], e))) return rc;
-        training |= blocks_need_training(c->ch[i].blocks, c->ch[i].nblocks);
-    }
+    c->ch = cs->ch;
+    c->nch = cs->n;
     /* The training run is the costliest; documents that show nothing of it skip it. */
-    rc = training ? gb_runs_execute(&c->runs, p, &c->ex, seed, c->model, e)
-                  : gb_runs_execute_no_training(&c->runs, p, &c->ex, c->model, e);
+    rc = cs->training ? gb_runs_execute(&c->runs, p, &c->ex, seed, c->model, e)
+                      : gb_runs_execute_no_training(&c->runs, p, &c->ex, c->model, e);
     if (rc) return rc;
     c->have_runs = 1;
     return 0;
@@ -192,9 +213,11 @@ int gb_doc_build(const gb_doc_opts *o, const char *output, gb_err *e)
     gb_template tpl;
     int rc = gb_template_load(&tpl, o->template_path, e);
     if (rc) return rc;
-    content c;
+    content c = {0};
+    chapters cs = {0};
     gb_pdf_doc *pdf = NULL;
-    rc = content_load(&c, &tpl, o->params, o->seed, e);
+    rc = chapters_load(&cs, &tpl, e);
+    if (!rc) rc = content_load(&c, &tpl, &cs, o->params, o->seed, e);
     if (!rc) rc = resolve_date(&tpl, o->date, e);
     if (!rc && !(pdf = gb_pdf_doc_new(e))) rc = e->code ? e->code : GB_EINTERNAL;
     if (!rc) rc = set_faces(pdf, &tpl, e);
@@ -221,6 +244,7 @@ int gb_doc_build(const gb_doc_opts *o, const char *output, gb_err *e)
     }
     gb_pdf_doc_free(pdf);
     content_free(&c);
+    chapters_free(&cs);
     gb_template_free(&tpl);
     return rc;
 }
@@ -233,10 +257,12 @@ int gb_doc_questions(const char *template_path, const gb_params *params, gb_ques
     gb_template tpl;
     int rc = gb_template_load(&tpl, template_path, e);
     if (rc) return rc;
-    content c;
+    content c = {0};
+    chapters cs = {0};
     gb_book book = {0};
     gb_metrics fake = gb_metrics_fake();
-    rc = content_load(&c, &tpl, params, -1, e);
+    rc = chapters_load(&cs, &tpl, e);
+    if (!rc) rc = content_load(&c, &tpl, &cs, params, -1, e);
     if (!rc) {
         /* Numbering alone finds the questions; it lays out formulas and figures with fake
          * metrics and needs no PDF, except destination numbers: use a scratch document. */
@@ -265,6 +291,7 @@ int gb_doc_questions(const char *template_path, const gb_params *params, gb_ques
         gb_pdf_doc_free(pdf);
     }
     content_free(&c);
+    chapters_free(&cs);
     gb_template_free(&tpl);
     return rc;
 }
@@ -273,6 +300,7 @@ int gb_doc_questions(const char *template_path, const gb_params *params, gb_ques
 
 struct gb_booklet {
     gb_template tpl;
+    chapters cs;         /* parsed once for the whole class */
     gb_pdf_doc *pdf;
     size_t students;
 };
@@ -282,6 +310,7 @@ gb_booklet *gb_booklet_new(const char *template_path, time_t date, gb_err *e)
     gb_booklet *b = calloc(1, sizeof *b);
     if (!b) { gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory"); return NULL; }
     int rc = gb_template_load(&b->tpl, template_path, e);
+    if (!rc) rc = chapters_load(&b->cs, &b->tpl, e);
     if (!rc) rc = resolve_date(&b->tpl, date, e);
     if (!rc && !(b->pdf = gb_pdf_doc_new(e))) rc = GB_EINTERNAL;
     if (!rc) rc = set_faces(b->pdf, &b->tpl, e);
@@ -298,7 +327,7 @@ int gb_booklet_add(gb_booklet *b, const gb_params *params, long seed, const gb_s
                    gb_err *e)
 {
     content c;
-    int rc = content_load(&c, &b->tpl, params, seed, e);
+    int rc = content_load(&c, &b->tpl, &b->cs, params, seed, e);
     /* Each student starts on an odd page, so duplex printing keeps students apart. */
     int pages = gb_pdf_page_count(b->pdf);
     if (!rc && pages % 2 == 1 && gb_pdf_page_add(b->pdf, b->tpl.page_w, b->tpl.page_h, e) < 0)
@@ -330,6 +359,7 @@ void gb_booklet_free(gb_booklet *b)
 {
     if (!b) return;
     gb_pdf_doc_free(b->pdf);
+    chapters_free(&b->cs);
     gb_template_free(&b->tpl);
     free(b);
 }

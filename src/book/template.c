@@ -8,14 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static char *sdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d) memcpy(d, s, n);
-    return d;
-}
-
 /* The known keys, for rejecting typos. */
 static const char *const known[] = {
     "document.kind", "document.title", "document.subtitle", "document.course", "document.author",
@@ -31,7 +23,7 @@ static const char *const known[] = {
 /* Resolves rel against the template's directory. */
 static char *resolve(const char *tpath, const char *rel)
 {
-    if (rel[0] == '/') return sdup(rel);
+    if (rel[0] == '/') return strdup(rel);
     const char *slash = strrchr(tpath, '/');
     size_t dl = slash ? (size_t)(slash - tpath) + 1 : 0;
     char *out = malloc(dl + strlen(rel) + 1);
@@ -45,7 +37,7 @@ static int get_text(const gb_params *p, const char *s, const char *k, const char
                     gb_err *e)
 {
     const char *v = gb_params_get(p, s, k);
-    *out = sdup(v ? v : def);
+    *out = strdup(v ? v : def);
     return *out ? 0 : gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
 }
 
@@ -84,7 +76,7 @@ int gb_template_load(gb_template *t, const char *path, gb_err *e)
                             "unknown template key '%s' (the keys are listed in "
                             "src/book/template.h)", full);
     }
-    t->path = sdup(path);
+    t->path = strdup(path);
     if (!rc && !t->path) rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
     if (!rc) rc = get_text(p, "document", "kind", "report", &t->kind, e);
     if (!rc) rc = get_text(p, "document", "title", "", &t->title, e);
@@ -176,7 +168,7 @@ int gb_template_load(gb_template *t, const char *path, gb_err *e)
         int r2 = gb_params_names(p, "show", "hide", names, 32, &n, e);
         if (r2 > 1) rc = r2;
         for (size_t i = 0; !rc && r2 == 0 && i < n; i++) {
-            if (!(t->hide[i] = sdup(names[i]))) rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+            if (!(t->hide[i] = strdup(names[i]))) rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
             t->nhide = i + 1;
         }
     }

@@ -1,6 +1,8 @@
 /* exercise.c — the exercise's sample problem from the parameters file, and its named quantities. */
 #include "model/exercise.h"
 
+#include "numerics/perceptron.h"
+
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdio.h>
@@ -148,19 +150,14 @@ int gb_exercise_load(gb_exercise *ex, const gb_params *p, long seed_override, gb
     }
     if (!rc) {
         /* The perceptron's weights as Keras' Dense(1) would draw them: Glorot uniform. */
-        size_t psz[2] = {ex->p_n, 1};
-        gb_net *pn = gb_net_new(1, psz, &ex->p_act);
-        gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-        if (!pn || !r) rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+        gb_net *pn = gb_perceptron_new_glorot(ex->p_n, &ex->p_act, ex->p_seed);
+        if (!pn) rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
         else {
-            gsl_rng_set(r, ex->p_seed);
-            gb_net_glorot_uniform(pn, r);
             /* Rounded to the 4 decimals documents print, so that every answer about the
              * perceptron follows from printed digits. */
             for (size_t k = 0; k < ex->p_n; k++) ex->p_w[k] = round(pn->W[1][k] * 1e4) / 1e4;
             ex->p_b = pn->b[1][0];
         }
-        gsl_rng_free(r);
         gb_net_free(pn);
     }
     if (rc) gb_exercise_free(ex);

@@ -49,14 +49,6 @@ static entry *find(const gb_params *p, const char *section, const char *key)
     return NULL;
 }
 
-static char *dup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d) memcpy(d, s, n);
-    return d;
-}
-
 /* Adds or replaces section.key. Returns 0, or -1 when out of memory. */
 static int put(gb_params *p, const char *section, const char *key, const char *value,
                const char *file, unsigned line, unsigned col)
@@ -72,15 +64,15 @@ static int put(gb_params *p, const char *section, const char *key, const char *v
         }
         e = &p->v[p->n];
         memset(e, 0, sizeof *e);
-        e->section = dup(section);
-        e->key = dup(key);
+        e->section = strdup(section);
+        e->key = strdup(key);
         if (!e->section || !e->key) { free(e->section); free(e->key); return -1; }
         p->n++;
     }
-    char *v = dup(value), *f = file ? dup(file) : NULL;
+    char *v = strdup(value), *f = file ? strdup(file) : NULL;
     if (!v || (file && !f)) { free(v); free(f); return -1; }
     /* The value split into names once, so reading names never writes (threads share params). */
-    char *names = dup(value);
+    char *names = strdup(value);
     if (!names) { free(v); free(f); return -1; }
     size_t nn = 0, o = 0;
     char *save = NULL;
@@ -116,8 +108,6 @@ gb_params *gb_params_clone(const gb_params *p, const char *skip)
     }
     return c;
 }
-
-static char *sdup_or_null(const char *s) { return s ? dup(s) : NULL; }
 
 /* ---- reading the INI file ---- */
 
@@ -172,7 +162,7 @@ static int on_pair(void *user, const char *section, const char *name, const char
         memcpy(joined, prev->value, a);
         joined[a] = ' ';
         memcpy(joined + a + 1, value, b + 1);
-        char *file = sdup_or_null(prev->file);
+        char *file = (prev->file ? strdup(prev->file) : NULL);
         int rc = put(r->p, section, name, joined, file, prev->line, prev->col);
         free(joined);
         free(file);
