@@ -9,17 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static gb_inline txt(const char *s)
-{
-    gb_inline it = {0};
-    it.kind = GB_INLINE_TEXT;
-    it.face = GB_FACE_SERIF;
-    it.size = 10;
-    it.text = s;
-    it.len = strlen(s);
-    it.link = -1;
-    return it;
-}
+static gb_inline txt(const char *s) { return gb_inline_text(GB_FACE_SERIF, 10, s); }
 
 /* The text a line draws: its TEXT items concatenated in order, a space between items. */
 static void line_text(const gb_line *ln, char *out, size_t cap, int spaces)

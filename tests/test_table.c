@@ -7,17 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static gb_inline txt(const char *s)
-{
-    gb_inline it = {0};
-    it.kind = GB_INLINE_TEXT;
-    it.face = GB_FACE_SERIF;
-    it.size = 10;
-    it.text = s;
-    it.len = strlen(s);
-    it.link = -1;
-    return it;
-}
+static gb_inline txt(const char *s) { return gb_inline_text(GB_FACE_SERIF, 10, s); }
 
 static gb_table_spec spec(size_t rows, size_t cols, const gb_cell *cells, const gb_align *al,
                           double maxw)

@@ -176,14 +176,7 @@ static int code_block(gb_book *b, const gb_block *blk, const frame *f, gb_err *e
             else line[o++] = p[i];
         }
         line[o] = '\0';
-        gb_inline in = {0};
-        in.kind = GB_INLINE_TEXT;
-        in.face = GB_FACE_MONO;
-        in.size = size;
-        in.color = GB_BLACK;
-        in.text = line;
-        in.len = o;
-        in.link = -1;
+        gb_inline in = gb_inline_text(GB_FACE_MONO, size, line);
         double cw = m->advance(m->ctx, GB_FACE_MONO, "0", 1, size);
         gb_para_style st = {f->width - 2 * pad, 0, 4 * cw, 0};
         gb_lines lines = {0};

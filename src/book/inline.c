@@ -64,12 +64,7 @@ static int add_text(gb_inline_buf *b, gb_face face, double size, const char *tex
 {
     gb_inline *it = push_item(b);
     if (!it) return -1;
-    it->kind = GB_INLINE_TEXT;
-    it->face = face;
-    it->size = size;
-    it->color = GB_BLACK;
-    it->text = text;
-    it->len = strlen(text);
+    *it = gb_inline_text(face, size, text);
     it->link = link;
     return 0;
 }

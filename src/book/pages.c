@@ -257,8 +257,7 @@ static int title_page(gb_book *b, gb_err *e)
     for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
         if (!lines[i].s || !lines[i].s[0]) continue;
         /* Long titles wrap, centred. */
-        gb_inline in = {GB_INLINE_TEXT, lines[i].f, lines[i].size, GB_BLACK, lines[i].s,
-                        strlen(lines[i].s), -1, NULL, 0, 0, 0};
+        gb_inline in = gb_inline_text(lines[i].f, lines[i].size, lines[i].s);
         gb_para_style st = {w, 0, 0, 0};
         gb_lines ls = {0};
         int rc = gb_linebreak(m, &in, 1, &st, &ls, e);
@@ -320,8 +319,7 @@ static int contents(gb_book *b, const placed *pos, int first_body_page_no, toc_p
         /* Long titles wrap under themselves; the page number sits on the last line. */
         const char *title = it->toc_title ? it->toc_title : "";
         double tx = t->m_left + indent + numw, maxw = w - indent - numw - 3 * t->size;
-        gb_inline in = {GB_INLINE_TEXT, face, t->size, GB_BLACK, title, strlen(title), -1, NULL, 0,
-                        0, 0};
+        gb_inline in = gb_inline_text(face, t->size, title);
         gb_para_style ps = {maxw, 0, 0, 0};
         gb_lines tl = {0};
         int lrc = gb_linebreak(m, &in, 1, &ps, &tl, e);

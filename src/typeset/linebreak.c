@@ -346,3 +346,17 @@ oom:
     gb_lines_free(out);
     return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
 }
+
+gb_inline gb_inline_text(gb_face face, double size, const char *text)
+{
+    gb_inline it;
+    memset(&it, 0, sizeof it);
+    it.kind = GB_INLINE_TEXT;
+    it.face = face;
+    it.size = size;
+    it.color = GB_BLACK;
+    it.text = text;
+    it.len = strlen(text);
+    it.link = -1;
+    return it;
+}

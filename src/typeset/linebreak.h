@@ -36,6 +36,9 @@ typedef struct gb_inline {
     double width, height, depth;   /* box extent: height above, depth below the baseline */
 } gb_inline;
 
+/* A TEXT item: text (NUL-terminated, borrowed) in face at size points, black, no link. */
+gb_inline gb_inline_text(gb_face face, double size, const char *text);
+
 /* How to set the paragraph. */
 typedef struct gb_para_style {
     double width;         /* measure (line length), points, > 0 */
