@@ -7,18 +7,20 @@
 static const struct {
     const char *name;
     gb_comp_fn fn;
+    gb_float_kind kind;
+    int training;        /* draws from the training run (model/runs.h) */
 } comps[] = {
-    {"activation", gb_comp_activation},
-    {"network", gb_comp_network},
-    {"model-summary", gb_comp_model_summary},
-    {"perceptron-check", gb_comp_perceptron_check},
-    {"forward-table", gb_comp_forward_table},
-    {"gradient-table", gb_comp_gradient_table},
-    {"step-error", gb_comp_step_error},
-    {"training-loss", gb_comp_training_loss},
-    {"training-accuracy", gb_comp_training_accuracy},
-    {"decision-boundary", gb_comp_decision_boundary},
-    {"training-table", gb_comp_training_table},
+    {"activation", gb_comp_activation, GB_FLOAT_FIGURE, 0},
+    {"network", gb_comp_network, GB_FLOAT_FIGURE, 0},
+    {"model-summary", gb_comp_model_summary, GB_FLOAT_TABLE, 0},
+    {"perceptron-check", gb_comp_perceptron_check, GB_FLOAT_TABLE, 0},
+    {"forward-table", gb_comp_forward_table, GB_FLOAT_TABLE, 0},
+    {"gradient-table", gb_comp_gradient_table, GB_FLOAT_TABLE, 0},
+    {"step-error", gb_comp_step_error, GB_FLOAT_FIGURE, 0},
+    {"training-loss", gb_comp_training_loss, GB_FLOAT_FIGURE, 1},
+    {"training-accuracy", gb_comp_training_accuracy, GB_FLOAT_FIGURE, 1},
+    {"decision-boundary", gb_comp_decision_boundary, GB_FLOAT_FIGURE, 1},
+    {"training-table", gb_comp_training_table, GB_FLOAT_TABLE, 1},
 };
 
 /* Ink within this of the box (a stroke's half width) is not counted as sticking out. */
@@ -37,6 +39,20 @@ static gb_comp_fn lookup(const char *name)
 int gb_computation_known(const char *name)
 {
     return lookup(name) != NULL;
+}
+
+int gb_computation_needs_training(const char *name)
+{
+    for (size_t i = 0; name && i < NCOMPS; i++)
+        if (!strcmp(comps[i].name, name)) return comps[i].training;
+    return 0;
+}
+
+gb_float_kind gb_computation_kind(const char *name)
+{
+    for (size_t i = 0; name && i < NCOMPS; i++)
+        if (!strcmp(comps[i].name, name)) return comps[i].kind;
+    return GB_FLOAT_FIGURE;
 }
 
 int gb_computation_render(const gb_block *b, const gb_book_ctx *ctx, gb_float *out, gb_err *e)

@@ -67,6 +67,12 @@ typedef struct gb_float {
 /* 1 if name is a known computation. */
 int gb_computation_known(const char *name);
 
+/* 1 if computation name draws from the training run (documents without one skip the run). */
+int gb_computation_needs_training(const char *name);
+
+/* Whether computation name makes a figure or a table (a figure for an unknown name). */
+gb_float_kind gb_computation_kind(const char *name);
+
 /* Computes block b (a GB_BLOCK_COMPUTE) into *out. GB_EINPUT with file:line:column for an
  * unknown computation, an unknown option or a bad option value; GB_EINTERNAL when out of memory
  * or a layout fails. Free out with gb_float_free. */

@@ -89,9 +89,7 @@ static int blocks_need_training(const gb_block *b, size_t n)
         if (b[i].kind == GB_BLOCK_MATH && b[i].text &&
             (strstr(b[i].text, "training.") || strstr(b[i].text, "data.")))
             return 1;
-        if (b[i].kind == GB_BLOCK_COMPUTE &&
-            (!strncmp(b[i].name, "training-", 9) || !strcmp(b[i].name, "decision-boundary")))
-            return 1;
+        if (b[i].kind == GB_BLOCK_COMPUTE && gb_computation_needs_training(b[i].name)) return 1;
         if (blocks_need_training(b[i].children, b[i].nchildren)) return 1;
     }
     return 0;

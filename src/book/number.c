@@ -215,8 +215,7 @@ static int number_block(gb_book *b, const gb_block *blk, gb_err *e)
     if (gb_book_hidden(b, blk)) {
         /* References to a left-out figure or table still read, without a link. */
         if (blk->label) {
-            int table = strstr(blk->name, "table") || !strcmp(blk->name, "model-summary") ||
-                        !strcmp(blk->name, "perceptron-check");
+            int table = gb_computation_kind(blk->name) == GB_FLOAT_TABLE;
             return add_label(b, blk->label, table ? "a table of the report" : "a figure of the report",
                              -1, blk->pos, e);
         }
