@@ -3,10 +3,12 @@
 #include "typeset/pdf_doc.h"
 
 #include "typeset/pdf_fonts.h"
+#include "typeset/pdf_ops.h"
 #include "util/atomic_file.h"
 #include "util/utf8.h"
 
 #include <hpdf.h>
+#include <hpdf_pages.h>
 
 #include <math.h>
 #include <stdint.h>
@@ -36,9 +38,11 @@ struct gb_pdf_doc {
     int last_level;
     size_t missing;
     int saved;
-    /* The graphics state already set on the current page (no GSave/GRestore is used, so it
-     * persists until the page changes): repeated settings are not written again. */
-    HPDF_Page st_page;
+    /* The current page's content stream, handed to libharu when the page is complete
+     * (pdf_ops.h says why we write the operators ourselves). */
+    gb_ops ops;
+    /* The graphics state already set on the current page (no q/Q is used, so it persists until
+     * the page changes): repeated settings are not written again. */
     int st_fill_ok, st_stroke_ok;
     gb_rgb st_fill;
     gb_stroke st_stroke;
@@ -46,19 +50,10 @@ struct gb_pdf_doc {
     double st_size;
 };
 
-static void state_for(gb_pdf_doc *d, HPDF_Page p)
+static void set_fill(gb_pdf_doc *d, gb_rgb c)
 {
-    if (d->st_page == p) return;
-    d->st_page = p;
-    d->st_fill_ok = d->st_stroke_ok = 0;
-    d->st_font = NULL;
-}
-
-static void set_fill(gb_pdf_doc *d, HPDF_Page p, gb_rgb c)
-{
-    state_for(d, p);
     if (d->st_fill_ok && !memcmp(&d->st_fill, &c, sizeof c)) return;
-    HPDF_Page_SetRGBFill(p, (HPDF_REAL)c.r, (HPDF_REAL)c.g, (HPDF_REAL)c.b);
+    gb_ops_fill_rgb(&d->ops, c.r, c.g, c.b);
     d->st_fill = c;
     d->st_fill_ok = 1;
 }
@@ -162,6 +157,7 @@ void gb_pdf_doc_free(gb_pdf_doc *d)
     if (!d) return;
     if (d->pdf) HPDF_Free(d->pdf);
     gb_pdf_fonts_free(d->fonts);
+    gb_ops_free(&d->ops);
     for (size_t i = 0; i < d->nout; i++) free(d->outl[i].title);
     free(d->outl);
     free(d->pages);
@@ -209,6 +205,29 @@ int gb_pdf_doc_set_info(gb_pdf_doc *d, const gb_pdf_info *info, gb_err *e)
     return check(d, e, "setting the document information");
 }
 
+/* Hands the current page's operators to libharu (one write into the page's content stream)
+ * and forgets the page's graphics state. 0 or GB_EINTERNAL. */
+static int flush_page(gb_pdf_doc *d, gb_err *e)
+{
+    d->st_fill_ok = d->st_stroke_ok = 0;
+    d->st_font = NULL;
+    if (!d->npages) return 0;
+    gb_ops_end_text(&d->ops);
+    if (gb_ops_failed(&d->ops)) {
+        gb_ops_clear(&d->ops);
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
+                          "out of memory, or a coordinate out of range, writing page %d",
+                          d->npages);
+    }
+    HPDF_PageAttr pa = d->pages[d->npages - 1]->attr;
+    HPDF_STATUS st = d->ops.len ? HPDF_Stream_Write(pa->stream, (const HPDF_BYTE *)d->ops.buf,
+                                                    (HPDF_UINT)d->ops.len)
+                                : HPDF_OK;
+    gb_ops_clear(&d->ops);
+    if (st != HPDF_OK && !d->ec.err) d->ec.err = st;
+    return check(d, e, "writing a page's content");
+}
+
 int gb_pdf_page_add(gb_pdf_doc *d, double width, double height, gb_err *e)
 {
     if (!(width >= 3 && width <= 14400 && height >= 3 && height <= 14400)) {
@@ -220,6 +239,7 @@ int gb_pdf_page_add(gb_pdf_doc *d, double width, double height, gb_err *e)
         if (d->saved) gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "document already saved");
         return -1;
     }
+    if (flush_page(d, e)) return -1;
     size_t cap = (size_t)d->cap_pages;
     HPDF_Page *pages = grow(d->pages, &cap, (size_t)d->npages, sizeof *d->pages);
     if (!pages) {
@@ -245,37 +265,17 @@ int gb_pdf_page_add(gb_pdf_doc *d, double width, double height, gb_err *e)
 
 static int bad_number(double v) { return !isfinite(v) || fabs(v) > 1e6; }
 
-static void set_stroke(gb_pdf_doc *d, HPDF_Page p, const gb_stroke *st)
+static void set_stroke(gb_pdf_doc *d, const gb_stroke *st)
 {
-    state_for(d, p);
     if (d->st_stroke_ok && !memcmp(&d->st_stroke, st, sizeof *st)) return;
     d->st_stroke = *st;
     d->st_stroke_ok = 1;
-    HPDF_Page_SetLineWidth(p, (HPDF_REAL)(st->width > 0 ? st->width : 0));
-    if (st->dash_on > 0 && st->dash_off > 0) {
-        /* libharu 2.3.0 takes whole points for dash lengths */
-        HPDF_UINT16 ptn[2];
-        ptn[0] = (HPDF_UINT16)(st->dash_on < 1 ? 1 : st->dash_on > 1000 ? 1000
-                                                                         : lround(st->dash_on));
-        ptn[1] = (HPDF_UINT16)(st->dash_off < 1 ? 1 : st->dash_off > 1000 ? 1000
-                                                                           : lround(st->dash_off));
-        HPDF_Page_SetDash(p, ptn, 2, 0);
-    } else {
-        HPDF_Page_SetDash(p, NULL, 0, 0);
-    }
-    HPDF_Page_SetRGBStroke(p, (HPDF_REAL)st->color.r, (HPDF_REAL)st->color.g,
-                           (HPDF_REAL)st->color.b);
+    gb_ops_line_width(&d->ops, st->width);
+    gb_ops_dash(&d->ops, st->dash_on, st->dash_off);
+    gb_ops_stroke_rgb(&d->ops, st->color.r, st->color.g, st->color.b);
 }
 
-static void paint(HPDF_Page p, const gb_item *it)
-{
-    if (it->do_fill && it->do_stroke) HPDF_Page_FillStroke(p);
-    else if (it->do_fill) HPDF_Page_Fill(p);
-    else HPDF_Page_Stroke(p);
-}
-
-static int draw_path(gb_pdf_doc *d, HPDF_Page p, const gb_item *it, double dx, double dy,
-                     gb_err *e)
+static int draw_path(gb_pdf_doc *d, const gb_item *it, double dx, double dy, gb_err *e)
 {
     if (!it->do_fill && !it->do_stroke) return 0;
     if (it->npts < 2)
@@ -285,33 +285,32 @@ static int draw_path(gb_pdf_doc *d, HPDF_Page p, const gb_item *it, double dx, d
         if (bad_number(it->xy[i]))
             return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
                               "path point %zu is not a finite coordinate (%g)", i / 2, it->xy[i]);
-    if (it->do_stroke) set_stroke(d, p, &it->stroke);
-    if (it->do_fill) set_fill(d, p, it->fill);
-    HPDF_Page_MoveTo(p, (HPDF_REAL)(it->xy[0] + dx), (HPDF_REAL)(it->xy[1] + dy));
+    if (it->do_stroke) set_stroke(d, &it->stroke);
+    if (it->do_fill) set_fill(d, it->fill);
+    gb_ops_move_to(&d->ops, it->xy[0] + dx, it->xy[1] + dy);
     for (size_t i = 1; i < it->npts; i++)
-        HPDF_Page_LineTo(p, (HPDF_REAL)(it->xy[2 * i] + dx), (HPDF_REAL)(it->xy[2 * i + 1] + dy));
-    if (it->closed) HPDF_Page_ClosePath(p);
-    paint(p, it);
-    return check(d, e, "drawing a path");
+        gb_ops_line_to(&d->ops, it->xy[2 * i] + dx, it->xy[2 * i + 1] + dy);
+    if (it->closed) gb_ops_close(&d->ops);
+    gb_ops_paint(&d->ops, it->do_fill, it->do_stroke);
+    return 0;
 }
 
-static int draw_circle(gb_pdf_doc *d, HPDF_Page p, const gb_item *it, double dx, double dy,
-                       gb_err *e)
+static int draw_circle(gb_pdf_doc *d, const gb_item *it, double dx, double dy, gb_err *e)
 {
     if (!it->do_fill && !it->do_stroke) return 0;
     if (bad_number(it->x) || bad_number(it->y) || !(it->r > 0) || bad_number(it->r))
         return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "bad circle (%g, %g) r %g", it->x, it->y,
                           it->r);
-    if (it->do_stroke) set_stroke(d, p, &it->stroke);
-    if (it->do_fill) set_fill(d, p, it->fill);
-    HPDF_Page_Circle(p, (HPDF_REAL)(it->x + dx), (HPDF_REAL)(it->y + dy), (HPDF_REAL)it->r);
-    paint(p, it);
-    return check(d, e, "drawing a circle");
+    if (it->do_stroke) set_stroke(d, &it->stroke);
+    if (it->do_fill) set_fill(d, it->fill);
+    gb_ops_circle(&d->ops, it->x + dx, it->y + dy, it->r);
+    gb_ops_paint(&d->ops, it->do_fill, it->do_stroke);
+    return 0;
 }
 
-/* Shows buf (n bytes of UTF-8, NUL-terminated) in face at (x, y). */
+/* Shows codes[0..n) (character codes of face's PDF font) at (x, y). */
 static int show(gb_pdf_doc *d, HPDF_Page p, gb_face face, double size, double x, double y,
-                const char *buf, gb_err *e)
+                const uint16_t *codes, size_t n, double advance, gb_err *e)
 {
     HPDF_Font font = gb_pdf_fonts_font(d->fonts, face);
     if (!font) {
@@ -319,17 +318,20 @@ static int show(gb_pdf_doc *d, HPDF_Page p, gb_face face, double size, double x,
         return rc ? rc : gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "no font for face %d",
                                     (int)face);
     }
-    state_for(d, p);
     if (font != d->st_font || size != d->st_size) {
-        HPDF_Page_SetFontAndSize(p, font, (HPDF_REAL)size);
+        /* registers the font in the page's /Resources; "F1", "F2", ... */
+        const char *name = HPDF_Page_GetLocalFontName(p, font);
+        if (!name) return check(d, e, "naming a font on a page") ? GB_EINTERNAL
+                   : gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "cannot name a font on a page");
+        gb_ops_font(&d->ops, name, size);
         d->st_font = font;
         d->st_size = size;
     }
-    HPDF_Page_TextOut(p, (HPDF_REAL)x, (HPDF_REAL)y, buf);
+    gb_ops_text(&d->ops, x, y, codes, n, advance, size);
     return 0;
 }
 
-/* A text run: consecutive code points drawn by the same face become one TextOut at the x our
+/* A text run: consecutive code points drawn by the same face become one string at the x our
  * metrics give, so a fallback glyph sits exactly where the layout measured it. */
 static int draw_text(gb_pdf_doc *d, HPDF_Page p, const gb_item *it, double dx, double dy,
                      gb_err *e)
@@ -338,44 +340,37 @@ static int draw_text(gb_pdf_doc *d, HPDF_Page p, const gb_item *it, double dx, d
     if (bad_number(it->x) || bad_number(it->y) || !(it->size > 0 && it->size <= 600))
         return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
                           "bad text run at (%g, %g) size %g", it->x, it->y, it->size);
-    /* each input byte yields at most 3 output bytes (an invalid byte becomes U+FFFD) */
-    char *buf = malloc(3 * it->len + 1);
-    if (!buf) return oom(e);
+    /* at most one code per input byte */
+    uint16_t stackbuf[256], *codes = it->len <= 256 ? stackbuf : malloc(it->len * sizeof *codes);
+    if (!codes) return oom(e);
     double k = it->size / 1000.0, x = it->x + dx, y = it->y + dy;
     int boxed = 0, rc = 0;
     size_t n = 0, i = 0;
     long seg_adv = 0;
     gb_face seg_face = GB_FACE_SERIF;
-    set_fill(d, p, it->color);
-    HPDF_Page_BeginText(p);
+    set_fill(d, it->color);
     while (i < it->len && !rc) {
         uint32_t cp;
         i += gb_utf8_decode(it->text + i, it->len - i, &cp);
         gb_glyph_use u = gb_pdf_fonts_resolve(d->fonts, it->face, cp);
         if (u.kind >= GB_GLYPH_SUBST) d->missing++;
-        gb_pdf_fonts_mark_drawn(d->fonts, &u);
         if (u.kind == GB_GLYPH_SUBST_BOX) boxed = 1;
         if (n && u.face != seg_face) {
-            buf[n] = '\0';
-            rc = show(d, p, seg_face, it->size, x, y, buf, e);
+            rc = show(d, p, seg_face, it->size, x, y, codes, n, (double)seg_adv * k, e);
             x += (double)seg_adv * k;
             n = 0;
             seg_adv = 0;
         }
         seg_face = u.face;
-        n += gb_utf8_encode(u.cp, buf + n);
+        codes[n++] = (uint16_t)gb_pdf_fonts_code(d->fonts, &u);
         seg_adv += u.advance;
     }
-    if (n && !rc) {
-        buf[n] = '\0';
-        rc = show(d, p, seg_face, it->size, x, y, buf, e);
-    }
-    HPDF_Page_EndText(p);
-    free(buf);
+    if (n && !rc) rc = show(d, p, seg_face, it->size, x, y, codes, n, (double)seg_adv * k, e);
+    if (codes != stackbuf) free(codes);
     if (!rc && boxed) {
         /* Frame each '?' that stands for a character no font has, so it cannot pass for text. */
         gb_stroke st = {it->size / 20, 0, 0, it->color};
-        set_stroke(d, p, &st);
+        set_stroke(d, &st);
         double bx = it->x + dx;
         i = 0;
         while (i < it->len) {
@@ -383,11 +378,10 @@ static int draw_text(gb_pdf_doc *d, HPDF_Page p, const gb_item *it, double dx, d
             i += gb_utf8_decode(it->text + i, it->len - i, &cp);
             gb_glyph_use u = gb_pdf_fonts_resolve(d->fonts, it->face, cp);
             if (u.kind == GB_GLYPH_SUBST_BOX)
-                HPDF_Page_Rectangle(p, (HPDF_REAL)bx, (HPDF_REAL)(y - 100 * k),
-                                    (HPDF_REAL)(u.advance * k), (HPDF_REAL)(900 * k));
+                gb_ops_rect(&d->ops, bx, y - 100 * k, u.advance * k, 900 * k);
             bx += u.advance * k;
         }
-        HPDF_Page_Stroke(p);
+        gb_ops_paint(&d->ops, 0, 1);
     }
     return rc ? rc : check(d, e, "drawing text");
 }
@@ -405,8 +399,8 @@ int gb_pdf_page_draw(gb_pdf_doc *d, const gb_dlist *dl, double dx, double dy, gb
         const gb_item *it = gb_dlist_item(dl, i);
         switch (it->kind) {
         case GB_ITEM_TEXT: rc = draw_text(d, p, it, dx, dy, e); break;
-        case GB_ITEM_PATH: rc = draw_path(d, p, it, dx, dy, e); break;
-        case GB_ITEM_CIRCLE: rc = draw_circle(d, p, it, dx, dy, e); break;
+        case GB_ITEM_PATH: rc = draw_path(d, it, dx, dy, e); break;
+        case GB_ITEM_CIRCLE: rc = draw_circle(d, it, dx, dy, e); break;
         case GB_ITEM_LINK:
             if (it->dest < 0 || it->dest >= d->ndests)
                 rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "link to unknown destination %d",
@@ -572,6 +566,8 @@ int gb_pdf_doc_save(gb_pdf_doc *d, const char *path, gb_err *e)
         return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "%s: a PDF needs at least one page",
                           path);
     int rc = check(d, e, "saving");
+    if (!rc) rc = flush_page(d, e);
+    if (!rc) rc = gb_pdf_fonts_finish(d->fonts, e);
     if (!rc) rc = resolve(d, e);
     if (rc) return rc;
     return gb_atomic_write(path, write_pdf, d, e);

@@ -5,6 +5,7 @@
 #include "util/utf8.h"
 
 #include <hpdf_fontdef.h>
+#include <hpdf_objects.h>
 #include <hpdf_doc.h>
 #include <hpdf_streams.h>
 
@@ -23,9 +24,11 @@ typedef struct face_slot {
     char *path;
     int state;
     HPDF_FontDef def;   /* parsed font (libharu's), valid in SLOT_PARSED */
-    HPDF_Font font;     /* PDF font, NULL until text is drawn in this face */
+    HPDF_Font font;     /* Type0 font dictionary, NULL until text is drawn in this face */
+    HPDF_Dict cidfont;  /* its descendant CIDFontType2 dictionary */
+    int finished;       /* /W, /ToUnicode and the font program are written */
     uint32_t *cache;    /* 65536 entries, allocated on first look-up */
-    unsigned char *marked;  /* per glyph id: components already flagged for embedding */
+    uint16_t *gid_cp;   /* per glyph id: the code point it was drawn for, 0 = not drawn */
 } face_slot;
 
 struct gb_pdf_fonts {
@@ -55,7 +58,7 @@ void gb_pdf_fonts_free(gb_pdf_fonts *f)
     for (int i = 0; i < GB_FACE_COUNT; i++) {
         free(f->slot[i].path);
         free(f->slot[i].cache);
-        free(f->slot[i].marked);
+        free(f->slot[i].gid_cp);
     }
     free(f);
 }
@@ -259,6 +262,12 @@ gb_glyph_use gb_pdf_fonts_resolve(gb_pdf_fonts *f, gb_face face, uint32_t cp)
     return u;
 }
 
+/* The PDF font objects are built here, not by HPDF_GetFont: libharu 2.3.0 maps all 65,536 code
+ * points per face and document (a 128 KB CIDToGIDMap stream, a /W array of every glyph),
+ * several milliseconds each (LIBRARIES.md 2.1). Ours: a Type0 font with /Identity-H encoding
+ * whose CIDs are glyph ids (/CIDToGIDMap /Identity), /W and /ToUnicode holding just the glyphs
+ * drawn, written at gb_pdf_fonts_finish (ISO 32000-1:2008, 9.7 and 9.10.3). libharu parses the
+ * TrueType file and writes the subset program (HPDF_TTFontDef_SaveFontData). */
 HPDF_Font gb_pdf_fonts_font(gb_pdf_fonts *f, gb_face face)
 {
     if ((int)face < 0 || face >= GB_FACE_COUNT) return NULL;
@@ -266,14 +275,40 @@ HPDF_Font gb_pdf_fonts_font(gb_pdf_fonts *f, gb_face face)
     if (s->font) return s->font;
     HPDF_FontDef def = parsed(f, face);
     if (!def) return NULL;
-    /* The expensive step (a 65,536-entry CID map, LIBRARIES.md): done once per face and
-     * document, and only for faces that really draw text. */
-    s->font = HPDF_GetFont(f->pdf, def->base_font, "UTF-8");
-    if (!s->font)
+    HPDF_TTFontDefAttr a = def->attr;
+    s->gid_cp = calloc(a->num_glyphs ? a->num_glyphs : 1, sizeof *s->gid_cp);
+    HPDF_Dict font = s->gid_cp ? HPDF_Dict_New(f->pdf->mmgr) : NULL;
+    HPDF_Dict cid = font ? HPDF_Dict_New(f->pdf->mmgr) : NULL;
+    HPDF_Array desc = cid ? HPDF_Array_New(f->pdf->mmgr) : NULL;
+    HPDF_STATUS st = desc ? HPDF_OK : HPDF_FAILD_TO_ALLOC_MEM;
+    if (!st) st = HPDF_Xref_Add(f->pdf->xref, font);
+    if (!st) st = HPDF_Xref_Add(f->pdf->xref, cid);
+    if (!st) {
+        font->header.obj_class |= HPDF_OSUBCLASS_FONT;
+        st |= HPDF_Dict_AddName(font, "Type", "Font");
+        st |= HPDF_Dict_AddName(font, "Subtype", "Type0");
+        st |= HPDF_Dict_AddName(font, "Encoding", "Identity-H");
+        st |= HPDF_Dict_Add(font, "DescendantFonts", desc);
+        st |= HPDF_Array_Add(desc, cid);
+        st |= HPDF_Dict_AddName(cid, "Type", "Font");
+        st |= HPDF_Dict_AddName(cid, "Subtype", "CIDFontType2");
+        st |= HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity");
+        HPDF_Dict info = HPDF_Dict_New(f->pdf->mmgr);
+        if (!info || HPDF_Dict_Add(cid, "CIDSystemInfo", info) != HPDF_OK) st = 1;
+        else {
+            st |= HPDF_Dict_Add(info, "Registry", HPDF_String_New(f->pdf->mmgr, "Adobe", NULL));
+            st |= HPDF_Dict_Add(info, "Ordering", HPDF_String_New(f->pdf->mmgr, "Identity", NULL));
+            st |= HPDF_Dict_AddNumber(info, "Supplement", 0);
+        }
+    }
+    if (st != HPDF_OK) {
         gb_err_set(&f->err, GB_EINTERNAL, NULL, 0, 0,
-                   "libharu cannot create a UTF-8 font from '%s' (error 0x%04X, detail %u)",
-                   s->path, (unsigned)HPDF_GetError(f->pdf),
-                   (unsigned)HPDF_GetErrorDetail(f->pdf));
+                   "libharu cannot create the PDF font objects for '%s' (error 0x%04X)",
+                   s->path, (unsigned)HPDF_GetError(f->pdf));
+        return NULL;
+    }
+    s->cidfont = cid;
+    s->font = (HPDF_Font)font;
     return s->font;
 }
 
@@ -310,19 +345,155 @@ static void flag_components(HPDF_FontDef def, unsigned gid, int depth)
     for (size_t i = 0; i < nc; i++) flag_components(def, comp[i], depth + 1);
 }
 
-void gb_pdf_fonts_mark_drawn(gb_pdf_fonts *f, const gb_glyph_use *u)
+unsigned gb_pdf_fonts_code(gb_pdf_fonts *f, const gb_glyph_use *u)
 {
-    if ((int)u->face < 0 || u->face >= GB_FACE_COUNT) return;
+    if ((int)u->face < 0 || u->face >= GB_FACE_COUNT) return 0;
     face_slot *s = &f->slot[u->face];
-    HPDF_FontDef def = s->state == SLOT_PARSED ? s->def : NULL;
-    if (!def) return;
+    if (!s->font && !gb_pdf_fonts_font(f, u->face)) return 0;
+    unsigned gid = glyph_id(s->def, u->cp);
+    if (gid && !s->gid_cp[gid]) {
+        flag_components(s->def, gid, 0);
+        s->gid_cp[gid] = (uint16_t)u->cp;
+    }
+    return gid;
+}
+
+/* ---- the font objects written at the end (see gb_pdf_fonts_font) ---- */
+
+/* /W: the advance of each glyph drawn, as runs "first [w1 w2 ...]" of consecutive ids. */
+static HPDF_STATUS widths(HPDF_MMgr mm, HPDF_Dict cid, HPDF_FontDef def, const uint16_t *gid_cp,
+                          unsigned n)
+{
+    HPDF_Array w = HPDF_Array_New(mm);
+    if (!w) return HPDF_FAILD_TO_ALLOC_MEM;
+    HPDF_STATUS st = HPDF_Dict_Add(cid, "W", w);
+    HPDF_Array run = NULL;
+    for (unsigned g = 0; g < n && st == HPDF_OK; g++) {
+        if (!gid_cp[g]) {
+            run = NULL;
+            continue;
+        }
+        if (!run) {
+            run = HPDF_Array_New(mm);
+            if (!run) return HPDF_FAILD_TO_ALLOC_MEM;
+            st |= HPDF_Array_AddNumber(w, (HPDF_INT32)g);
+            st |= HPDF_Array_Add(w, run);
+        }
+        st |= HPDF_Array_AddNumber(run, HPDF_TTFontDef_GetGidWidth(def, (HPDF_UINT16)g));
+    }
+    return st;
+}
+
+/* /ToUnicode: each glyph drawn back to the code point it was drawn for (9.10.3), so text
+ * extraction and search give the characters, not glyph ids. */
+static HPDF_STATUS to_unicode(HPDF_Doc pdf, HPDF_Dict font, const uint16_t *gid_cp, unsigned n)
+{
+    HPDF_Dict cm = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+    if (!cm) return HPDF_FAILD_TO_ALLOC_MEM;
+    cm->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    HPDF_STATUS st = HPDF_Dict_Add(font, "ToUnicode", cm);
+    static const char head[] =
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+        "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+        "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
+    static const char tail[] =
+        "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
+    st |= HPDF_Stream_WriteStr(cm->stream, head);
+    unsigned total = 0;
+    for (unsigned g = 0; g < n; g++) total += gid_cp[g] != 0;
+    char line[32];
+    unsigned g = 0;
+    while (total && st == HPDF_OK) {
+        unsigned k = total < 100 ? total : 100;   /* at most 100 entries a block (9.10.3) */
+        snprintf(line, sizeof line, "%u beginbfchar\n", k);
+        st |= HPDF_Stream_WriteStr(cm->stream, line);
+        for (unsigned i = 0; i < k; g++) {
+            if (!gid_cp[g]) continue;
+            snprintf(line, sizeof line, "<%04X> <%04X>\n", g, (unsigned)gid_cp[g]);
+            st |= HPDF_Stream_WriteStr(cm->stream, line);
+            i++;
+        }
+        st |= HPDF_Stream_WriteStr(cm->stream, "endbfchar\n");
+        total -= k;
+    }
+    st |= HPDF_Stream_WriteStr(cm->stream, tail);
+    return st;
+}
+
+/* A subset tag (6 capital letters, 9.6.4) that depends only on the glyphs drawn (FNV-1a), so
+ * the same document gives the same bytes. */
+static void subset_tag(const uint16_t *gid_cp, unsigned n, char tag[8])
+{
+    uint32_t h = 2166136261u;
+    for (unsigned g = 0; g < n; g++)
+        if (gid_cp[g]) {
+            h = (h ^ (g & 0xFF)) * 16777619u;
+            h = (h ^ (g >> 8)) * 16777619u;
+        }
+    for (int i = 0; i < 6; i++) {
+        tag[i] = (char)('A' + h % 26);
+        h /= 26;
+    }
+    tag[6] = '+';
+    tag[7] = '\0';
+}
+
+static HPDF_STATUS finish_face(HPDF_Doc pdf, face_slot *s)
+{
+    HPDF_FontDef def = s->def;
     HPDF_TTFontDefAttr a = def->attr;
-    unsigned gid = glyph_id(def, u->cp);
-    if (!gid) return;
-    if (!s->marked) s->marked = calloc(a->num_glyphs, 1);
-    if (s->marked && s->marked[gid]) return;
-    flag_components(def, gid, 0);
-    if (s->marked) s->marked[gid] = 1;
+    HPDF_MMgr mm = pdf->mmgr;
+    unsigned n = a->num_glyphs;
+    char name[8 + HPDF_LIMIT_MAX_NAME_LEN + 1];
+    subset_tag(s->gid_cp, n, name);
+    /* the PostScript-style name libharu read, without its ",Style" suffix */
+    size_t k = strcspn(def->base_font, ",");
+    memcpy(name + 7, def->base_font, k);
+    name[7 + k] = '\0';
+    HPDF_STATUS st = HPDF_Dict_AddName((HPDF_Dict)s->font, "BaseFont", name);
+    st |= HPDF_Dict_AddName(s->cidfont, "BaseFont", name);
+    st |= HPDF_Dict_AddNumber(s->cidfont, "DW", def->missing_width);
+    st |= widths(mm, s->cidfont, def, s->gid_cp, n);
+    st |= to_unicode(pdf, (HPDF_Dict)s->font, s->gid_cp, n);
+
+    HPDF_Dict fd = HPDF_Dict_New(mm);
+    HPDF_Dict prog = fd ? HPDF_DictStream_New(mm, pdf->xref) : NULL;
+    if (!prog || st != HPDF_OK) return st ? st : HPDF_FAILD_TO_ALLOC_MEM;
+    st |= HPDF_Xref_Add(pdf->xref, fd);
+    st |= HPDF_Dict_Add(s->cidfont, "FontDescriptor", fd);
+    st |= HPDF_Dict_AddName(fd, "Type", "FontDescriptor");
+    st |= HPDF_Dict_AddName(fd, "FontName", name);
+    st |= HPDF_Dict_AddNumber(fd, "Flags", (HPDF_INT32)def->flags);
+    st |= HPDF_Dict_Add(fd, "FontBBox", HPDF_Box_Array_New(mm, def->font_bbox));
+    st |= HPDF_Dict_AddNumber(fd, "ItalicAngle", def->italic_angle);
+    st |= HPDF_Dict_AddNumber(fd, "Ascent", def->ascent);
+    st |= HPDF_Dict_AddNumber(fd, "Descent", def->descent);
+    st |= HPDF_Dict_AddNumber(fd, "CapHeight", def->cap_height);
+    st |= HPDF_Dict_AddNumber(fd, "StemV", def->stemv);
+    /* the glyphs drawn and their components (flag_components), the rest emptied by libharu */
+    a->glyph_tbl.flgs[0] = 1;
+    prog->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    if (st == HPDF_OK) st = HPDF_TTFontDef_SaveFontData(def, prog->stream);
+    st |= HPDF_Dict_AddNumber(prog, "Length1", (HPDF_INT32)a->length1);
+    st |= HPDF_Dict_Add(fd, "FontFile2", prog);
+    return st;
+}
+
+int gb_pdf_fonts_finish(gb_pdf_fonts *f, gb_err *e)
+{
+    if (f->err.code) return gb_err_set(e, f->err.code, NULL, 0, 0, "%s", f->err.msg);
+    for (int i = 0; i < GB_FACE_COUNT; i++) {
+        face_slot *s = &f->slot[i];
+        if (!s->font || s->finished) continue;
+        s->finished = 1;
+        HPDF_STATUS st = finish_face(f->pdf, s);
+        if (st != HPDF_OK)
+            return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
+                              "libharu cannot write the font objects of '%s' (error 0x%04X)",
+                              s->path, (unsigned)HPDF_GetError(f->pdf));
+    }
+    return 0;
 }
 
 /* ---- gb_metrics over the fonts ---- */

@@ -3,7 +3,8 @@
  *
  * Used by pdf_doc.c; other modules reach fonts only through gb_pdf_doc_metrics (pdf_doc.h).
  * Sources: LIBRARIES.md 2.1 (UTF-8 recipe, BMP only, missing glyphs not visible in widths, the
- * per-document cost of HPDF_GetFont), the installed internal header hpdf_fontdef.h. */
+ * per-document cost of HPDF_GetFont, avoided here), ISO 32000-1:2008 9.7 (CID fonts) and 9.10.3
+ * (ToUnicode), the installed internal headers hpdf_fontdef.h and hpdf_objects.h. */
 #ifndef GB_PDF_FONTS_H
 #define GB_PDF_FONTS_H
 
@@ -34,9 +35,8 @@ typedef struct gb_glyph_use {
 
 /* A font table for pdf (borrowed; must outlive the table). NULL when out of memory. Faces are
  * parsed (HPDF_LoadTTFontFromFile, ~0.6 ms for a DejaVu face, ~6 ms for Droid Sans Fallback) on
- * first use by metrics or drawing, and become PDF fonts (HPDF_GetFont, ~8 ms each, plus the
- * embedded program at save) only when text is first drawn in them, so an unused face costs
- * nothing. Free with gb_pdf_fonts_free (NULL is fine); libharu objects belong to the HPDF_Doc. */
+ * first use by metrics or drawing, and become PDF fonts only when text is first drawn in them
+ * (the subset program is written at gb_pdf_fonts_finish), so an unused face costs nothing. Free with gb_pdf_fonts_free (NULL is fine); libharu objects belong to the HPDF_Doc. */
 gb_pdf_fonts *gb_pdf_fonts_new(HPDF_Doc pdf);
 void gb_pdf_fonts_free(gb_pdf_fonts *f);
 
@@ -54,14 +54,23 @@ int gb_pdf_fonts_is_set(const gb_pdf_fonts *f, gb_face face);
  * missing (libharu 2.3.0 cannot show them). */
 gb_glyph_use gb_pdf_fonts_resolve(gb_pdf_fonts *f, gb_face face, uint32_t cp);
 
-/* Makes sure the glyph u describes (and every component of a composite glyph, at any depth)
- * is embedded; call once per code point drawn. Works around libharu 2.3.0 losing components
- * with glyph ids >= 32768 (see pdf_fonts.c). */
-void gb_pdf_fonts_mark_drawn(gb_pdf_fonts *f, const gb_glyph_use *u);
-
-/* The libharu font to draw face with (created by the first call), or NULL on failure (the
- * error is then in gb_pdf_fonts_error). */
+/* The PDF font of face, a Type0 font with /Identity-H encoding whose character codes are glyph
+ * ids (created by the first call; cheap: no per-code-point map). NULL on failure (the error is
+ * then in gb_pdf_fonts_error). Register it on a page with HPDF_Page_GetLocalFontName. */
 HPDF_Font gb_pdf_fonts_font(gb_pdf_fonts *f, gb_face face);
+
+/* The 16-bit character code that shows u in u->face's PDF font (its glyph id; 0 = .notdef when
+ * the font failed). Records the glyph as drawn: it (and every component of a composite glyph,
+ * at any depth) is embedded, and gets /W and /ToUnicode entries mapping it back to u->cp. Call
+ * for every glyph drawn. Works around libharu 2.3.0 losing components with glyph ids >= 32768
+ * (see pdf_fonts.c). */
+unsigned gb_pdf_fonts_code(gb_pdf_fonts *f, const gb_glyph_use *u);
+
+/* Writes each used font's remaining objects: /W and /ToUnicode of the glyphs drawn, the font
+ * descriptor and the subset font program (HPDF_TTFontDef_SaveFontData), under a subset name
+ * that depends only on the glyphs drawn. Call once, after the last drawing and before saving.
+ * Returns 0, or the pending font error (GB_EINPUT naming a file), or GB_EINTERNAL (libharu). */
+int gb_pdf_fonts_finish(gb_pdf_fonts *f, gb_err *e);
 
 /* The first error met while loading a face lazily (code GB_OK if none). Borrowed. */
 const gb_err *gb_pdf_fonts_error(const gb_pdf_fonts *f);

@@ -1,0 +1,251 @@
+/* pdf_ops.c — PDF content-stream operators into a growable byte buffer (see pdf_ops.h). */
+#include "typeset/pdf_ops.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void gb_ops_free(gb_ops *o)
+{
+    free(o->buf);
+    *o = (gb_ops)GB_OPS_INIT;
+}
+
+void gb_ops_clear(gb_ops *o)
+{
+    o->len = 0;
+    o->failed = 0;
+    o->in_text = 0;
+    o->tx = o->ty = 0;
+    o->tj_open = 0;
+}
+
+int gb_ops_failed(const gb_ops *o) { return o->failed; }
+
+/* Room for n more bytes; 0 when out of memory (then failed is set). */
+static int room(gb_ops *o, size_t n)
+{
+    if (o->failed) return 0;
+    if (o->len + n <= o->cap) return 1;
+    size_t c = o->cap ? o->cap : 4096;
+    while (c < o->len + n) c *= 2;
+    char *p = realloc(o->buf, c);
+    if (!p) {
+        o->failed = 1;
+        return 0;
+    }
+    o->buf = p;
+    o->cap = c;
+    return 1;
+}
+
+void gb_ops_raw(gb_ops *o, const char *s, size_t len)
+{
+    if (!room(o, len)) return;
+    memcpy(o->buf + o->len, s, len);
+    o->len += len;
+}
+
+static void str(gb_ops *o, const char *s) { gb_ops_raw(o, s, strlen(s)); }
+
+/* Appends the integer count of thousandths m as a decimal number followed by a space. */
+static void milli(gb_ops *o, long long m)
+{
+    char tmp[32], *p = tmp + sizeof tmp;
+    int neg = m < 0;
+    unsigned long long u = neg ? 0ULL - (unsigned long long)m : (unsigned long long)m;
+    *--p = ' ';
+    unsigned frac = (unsigned)(u % 1000);
+    u /= 1000;
+    if (frac) {
+        int digits = 3;
+        while (frac % 10 == 0) {
+            frac /= 10;
+            digits--;
+        }
+        for (int i = 0; i < digits; i++) {
+            *--p = (char)('0' + frac % 10);
+            frac /= 10;
+        }
+        *--p = '.';
+    }
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (neg) *--p = '-';
+    gb_ops_raw(o, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+/* v in thousandths, rounded half away from zero; non-finite or huge values give 0 and fail. */
+static long long to_milli(gb_ops *o, double v)
+{
+    if (!isfinite(v) || fabs(v) > 1e12) {
+        o->failed = 1;
+        return 0;
+    }
+    return llround(v * 1000.0);
+}
+
+void gb_ops_num(gb_ops *o, double v) { milli(o, to_milli(o, v)); }
+
+static void end_tj(gb_ops *o)
+{
+    if (!o->tj_open) return;
+    str(o, "] TJ\n");
+    o->tj_open = 0;
+}
+
+void gb_ops_end_text(gb_ops *o)
+{
+    if (!o->in_text) return;
+    end_tj(o);
+    str(o, "ET\n");
+    o->in_text = 0;
+}
+
+static void begin_text(gb_ops *o)
+{
+    if (o->in_text) return;
+    str(o, "BT\n");
+    o->in_text = 1;
+    o->tx = o->ty = 0;   /* BT resets the text and line matrices */
+}
+
+static void rgb(gb_ops *o, double r, double g, double b, const char *op)
+{
+    end_tj(o);
+    gb_ops_num(o, r);
+    gb_ops_num(o, g);
+    gb_ops_num(o, b);
+    str(o, op);
+}
+
+void gb_ops_fill_rgb(gb_ops *o, double r, double g, double b) { rgb(o, r, g, b, "rg\n"); }
+void gb_ops_stroke_rgb(gb_ops *o, double r, double g, double b) { rgb(o, r, g, b, "RG\n"); }
+
+void gb_ops_line_width(gb_ops *o, double w)
+{
+    end_tj(o);
+    gb_ops_num(o, w > 0 ? w : 0);
+    str(o, "w\n");
+}
+
+void gb_ops_dash(gb_ops *o, double on, double off)
+{
+    end_tj(o);
+    if (!(on > 0 && off > 0)) {
+        str(o, "[] 0 d\n");
+        return;
+    }
+    str(o, "[");
+    gb_ops_num(o, on);
+    gb_ops_num(o, off);
+    str(o, "] 0 d\n");
+}
+
+static void point(gb_ops *o, double x, double y, const char *op)
+{
+    gb_ops_end_text(o);
+    gb_ops_num(o, x);
+    gb_ops_num(o, y);
+    str(o, op);
+}
+
+void gb_ops_move_to(gb_ops *o, double x, double y) { point(o, x, y, "m\n"); }
+void gb_ops_line_to(gb_ops *o, double x, double y) { point(o, x, y, "l\n"); }
+
+void gb_ops_close(gb_ops *o)
+{
+    gb_ops_end_text(o);
+    str(o, "h\n");
+}
+
+void gb_ops_rect(gb_ops *o, double x, double y, double w, double h)
+{
+    gb_ops_end_text(o);
+    gb_ops_num(o, x);
+    gb_ops_num(o, y);
+    gb_ops_num(o, w);
+    gb_ops_num(o, h);
+    str(o, "re\n");
+}
+
+void gb_ops_circle(gb_ops *o, double x, double y, double r)
+{
+    /* kappa = 4 (sqrt 2 - 1) / 3: the control-point distance of a quarter circle */
+    const double k = 0.5522847498 * r;
+    gb_ops_move_to(o, x - r, y);
+    const double c[4][6] = {
+        {x - r, y + k, x - k, y + r, x, y + r},
+        {x + k, y + r, x + r, y + k, x + r, y},
+        {x + r, y - k, x + k, y - r, x, y - r},
+        {x - k, y - r, x - r, y - k, x - r, y},
+    };
+    for (int i = 0; i < 4; i++) {
+        for (int j = 0; j < 6; j++) gb_ops_num(o, c[i][j]);
+        str(o, "c\n");
+    }
+}
+
+void gb_ops_paint(gb_ops *o, int fill, int stroke)
+{
+    gb_ops_end_text(o);
+    str(o, fill && stroke ? "B\n" : fill ? "f\n" : stroke ? "S\n" : "n\n");
+}
+
+void gb_ops_font(gb_ops *o, const char *name, double size)
+{
+    begin_text(o);
+    end_tj(o);
+    str(o, "/");
+    str(o, name);
+    str(o, " ");
+    gb_ops_num(o, size);
+    str(o, "Tf\n");
+}
+
+void gb_ops_text(gb_ops *o, double x, double y, const uint16_t *codes, size_t n,
+                 double advance, double size)
+{
+    begin_text(o);
+    long long mx = to_milli(o, x), my = to_milli(o, y);
+    double gap = x - o->tj_end;
+    if (o->tj_open && my == o->tj_y && size == o->tj_size && gap > -1e-3 && size > 0) {
+        /* a TJ displacement is in thousandths of an em, positive to the left */
+        double t = -gap * 1000.0 / size;
+        if (fabs(t) >= 0.005) {
+            long long c = llround(t * 100.0);   /* 2 decimals: 1e-5 em */
+            milli(o, c * 10);
+            o->len--;   /* no space needed before the string */
+        }
+    } else {
+        end_tj(o);
+        milli(o, mx - o->tx);
+        milli(o, my - o->ty);
+        str(o, "Td\n[");
+        o->tx = mx;
+        o->ty = my;
+        o->tj_open = 1;
+        o->tj_y = my;
+        o->tj_size = size;
+    }
+    o->tj_end = x + advance;
+    /* at most 4 bytes a code once escaped */
+    if (!room(o, 4 * n + 2)) return;
+    char *p = o->buf + o->len;
+    *p++ = '(';
+    for (size_t i = 0; i < n; i++) {
+        unsigned char b[2] = {(unsigned char)(codes[i] >> 8), (unsigned char)(codes[i] & 0xFF)};
+        for (int j = 0; j < 2; j++) {
+            switch (b[j]) {
+            case '(': case ')': case '\\': *p++ = '\\'; *p++ = (char)b[j]; break;
+            case '\r': *p++ = '\\'; *p++ = 'r'; break;
+            case '\n': *p++ = '\\'; *p++ = 'n'; break;
+            default: *p++ = (char)b[j];
+            }
+        }
+    }
+    *p++ = ')';
+    o->len = (size_t)(p - o->buf);
+}
