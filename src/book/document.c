@@ -206,7 +206,19 @@ static int emit(gb_pdf_doc *pdf, const gb_template *tpl, const content *c, const
     return rc;
 }
 
-int gb_doc_build(const gb_doc_opts *o, const char *output, gb_err *e)
+struct gb_booklet_part {
+    gb_pdf_doc *pdf;   /* the student's pages, in a document of the building thread */
+    char title[600];   /* the student's outline entry: "Name (ID)" */
+};
+
+static void part_title(const gb_student *s, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s (%s)", s && s->name ? s->name : "", s && s->id ? s->id : "");
+    gb_utf8_trim_end(buf);
+}
+
+/* gb_doc_build; with keep, the saved document is also handed back as a booklet part. */
+static int build(const gb_doc_opts *o, const char *output, gb_booklet_part **keep, gb_err *e)
 {
     gb_template tpl;
     int rc = gb_template_load(&tpl, o->template_path, e);
@@ -240,11 +252,32 @@ int gb_doc_build(const gb_doc_opts *o, const char *output, gb_err *e)
             gb_warn("%s: %zu character(s) are in no font and were drawn as a visible substitute",
                     output, gb_pdf_doc_missing_glyphs(pdf));
     }
+    if (!rc && keep) {
+        if (!(*keep = calloc(1, sizeof **keep))) {
+            rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+        } else {
+            (*keep)->pdf = pdf;
+            part_title(o->student, (*keep)->title, sizeof (*keep)->title);
+            pdf = NULL;
+        }
+    }
     gb_pdf_doc_free(pdf);
     content_free(&c);
     chapters_free(&cs);
     gb_template_free(&tpl);
     return rc;
+}
+
+int gb_doc_build(const gb_doc_opts *o, const char *output, gb_err *e)
+{
+    return build(o, output, NULL, e);
+}
+
+int gb_doc_build_part(const gb_doc_opts *o, const char *output, gb_booklet_part **part,
+                      gb_err *e)
+{
+    *part = NULL;
+    return build(o, output, part, e);
 }
 
 int gb_doc_questions(const char *template_path, const gb_params *params, gb_question_spec **qs,
@@ -321,31 +354,53 @@ gb_booklet *gb_booklet_new(const char *template_path, time_t date, gb_err *e)
     return b;
 }
 
+void gb_booklet_part_free(gb_booklet_part *p)
+{
+    if (!p) return;
+    gb_pdf_doc_free(p->pdf);
+    free(p);
+}
+
+int gb_booklet_part_build(const gb_booklet *b, const gb_params *params, long seed,
+                          const gb_student *s, gb_booklet_part **out, gb_err *e)
+{
+    *out = NULL;
+    gb_booklet_part *part = calloc(1, sizeof *part);
+    if (!part) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+    part_title(s, part->title, sizeof part->title);
+    content c;
+    int rc = content_load(&c, &b->tpl, &b->cs, params, seed, e);
+    if (!rc && !(part->pdf = gb_pdf_doc_new(e))) rc = e->code ? e->code : GB_EINTERNAL;
+    if (!rc) rc = set_faces(part->pdf, &b->tpl, e);
+    if (!rc) rc = emit(part->pdf, &b->tpl, &c, params, s, 0, e);
+    content_free(&c);
+    if (rc) {
+        gb_booklet_part_free(part);
+        return rc;
+    }
+    *out = part;
+    return 0;
+}
+
+int gb_booklet_append(gb_booklet *b, gb_booklet_part *part, gb_err *e)
+{
+    /* Each student starts on an odd page, so duplex printing keeps students apart. */
+    int rc = 0;
+    if (gb_pdf_page_count(b->pdf) % 2 == 1 &&
+        gb_pdf_page_add(b->pdf, b->tpl.page_w, b->tpl.page_h, e) < 0)
+        rc = e->code ? e->code : GB_EINTERNAL;
+    if (!rc) rc = gb_pdf_doc_append(b->pdf, part->pdf, part->title, e);
+    if (!rc) b->students++;
+    gb_booklet_part_free(part);
+    return rc;
+}
+
 int gb_booklet_add(gb_booklet *b, const gb_params *params, long seed, const gb_student *s,
                    gb_err *e)
 {
-    content c;
-    int rc = content_load(&c, &b->tpl, &b->cs, params, seed, e);
-    /* Each student starts on an odd page, so duplex printing keeps students apart. */
-    int pages = gb_pdf_page_count(b->pdf);
-    if (!rc && pages % 2 == 1 && gb_pdf_page_add(b->pdf, b->tpl.page_w, b->tpl.page_h, e) < 0)
-        rc = e->code ? e->code : GB_EINTERNAL;
-    int dest = -1;
-    if (!rc && (dest = gb_pdf_dest_new(b->pdf)) < 0)
-        rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
-    if (!rc) {
-        char title[600];
-        snprintf(title, sizeof title, "%s (%s)", s && s->name ? s->name : "",
-                 s && s->id ? s->id : "");
-        gb_utf8_trim_end(title);
-        rc = gb_pdf_outline_add(b->pdf, 1, title, dest, e);
-    }
-    int first = gb_pdf_page_count(b->pdf);
-    if (!rc) rc = emit(b->pdf, &b->tpl, &c, params, s, 1, e);
-    if (!rc) rc = gb_pdf_dest_place(b->pdf, dest, first, 0, b->tpl.page_h, e);
-    if (!rc) b->students++;
-    content_free(&c);
-    return rc;
+    gb_booklet_part *part;
+    int rc = gb_booklet_part_build(b, params, seed, s, &part, e);
+    return rc ? rc : gb_booklet_append(b, part, e);
 }
 
 int gb_booklet_save(gb_booklet *b, const char *output, gb_err *e)

@@ -48,6 +48,13 @@ int gb_doc_date(const char *params_path, time_t *out, gb_err *e);
  * file:line:column) or GB_EINTERNAL. */
 int gb_doc_build(const gb_doc_opts *o, const char *output, gb_err *e);
 
+/* As gb_doc_build, and also hands the document back as a booklet part (*part; NULL on
+ * failure) for a booklet of the same template: a class run lays each worksheet out once for
+ * the student's file and the class set. */
+typedef struct gb_booklet_part gb_booklet_part;
+int gb_doc_build_part(const gb_doc_opts *o, const char *output, gb_booklet_part **part,
+                      gb_err *e);
+
 /* The questions the template's chapters ask, in document order (numbered 1..n), with their
  * formats, tolerances (the question's own, else [questions] tolerance of params, else rel:0.5%)
  * and points (else [questions] points, else 1). *qs is malloc'ed (caller frees). */
@@ -61,11 +68,21 @@ typedef struct gb_booklet gb_booklet;
 
 /* A new empty booklet for template_path dated date; NULL with e set on failure. */
 gb_booklet *gb_booklet_new(const char *template_path, time_t date, gb_err *e);
-/* Appends one student's document built from params (their variant). Errors as gb_doc_build;
- * the booklet stays usable for the other students only if this returns GB_EINPUT before any
- * page was added (a failed student should be left out of the class set by the caller). */
+/* Appends one student's document built from params (their variant): gb_booklet_part_build then
+ * gb_booklet_append. Errors as gb_doc_build; a student whose part fails to build is left out
+ * and the booklet stays usable; a failed append spoils the booklet. */
 int gb_booklet_add(gb_booklet *b, const gb_params *params, long seed, const gb_student *s,
                    gb_err *e);
+
+/* One student's pages for a booklet, built by any thread (several at once: b is only read);
+ * appended under an outline entry "Name (ID)" with the document's entries below it. */
+/* Builds *out (NULL on failure). Errors as gb_doc_build. */
+int gb_booklet_part_build(const gb_booklet *b, const gb_params *params, long seed,
+                          const gb_student *s, gb_booklet_part **out, gb_err *e);
+/* Appends part (taken over and freed, also on failure) to the booklet, starting on an odd page;
+ * called by one thread, in roster order. 0 or GB_EINTERNAL (then the booklet is spoiled). */
+int gb_booklet_append(gb_booklet *b, gb_booklet_part *part, gb_err *e);
+void gb_booklet_part_free(gb_booklet_part *p);
 /* Writes the booklet atomically. Call once. */
 int gb_booklet_save(gb_booklet *b, const char *output, gb_err *e);
 void gb_booklet_free(gb_booklet *b);

@@ -137,6 +137,12 @@ typedef struct batch {
     size_t units, units_done; /* progress: students (+ booklet entries) */
     unsigned char *failed;
     int bar_shown;
+    /* --booklet: each worker also builds its students' parts of the class set; the calling
+     * thread appends them in roster order (document.h) */
+    gb_booklet *bk;
+    gb_booklet_part **parts;  /* n; parts[i] once part_ready[i] (NULL: student left out) */
+    unsigned char *part_ready;
+    pthread_cond_t part_cv;   /* signalled under mu when a part is ready */
 } batch;
 
 /* Rewrites a student's error as "line N, student 'ID': message" into e. */
@@ -314,9 +320,11 @@ static int build_student(batch *b, size_t i, gb_err *e)
     char *txt = gb_path_join(b->o->outdir, s->fname, "-answers.txt");
     gb_student who = {s->id, s->name, s->id, b->recs[i].hash, s->line};
     if (!ws || !key || !txt) rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+    gb_booklet_part *part = NULL;
     if (!rc) {
+        /* with a booklet, the worksheet laid out for the file is also the student's part */
         gb_doc_opts d = {b->o->worksheet_tpl, v.params, -1, b->o->date, &who};
-        rc = gb_doc_build(&d, ws, e);
+        rc = b->bk ? gb_doc_build_part(&d, ws, &part, e) : gb_doc_build(&d, ws, e);
     }
     if (!rc) {
         gb_doc_opts d = {b->o->key_tpl, v.params, -1, b->o->date, &who};
@@ -324,6 +332,18 @@ static int build_student(batch *b, size_t i, gb_err *e)
     }
     if (!rc) rc = gb_answers_write_sheet(txt, b->o->assignment, s->id, b->recs[i].hash, b->qs,
                                          b->nq, e);
+    if (b->bk) {
+        /* A student whose files failed is left out of the class set. */
+        if (rc) {
+            gb_booklet_part_free(part);
+            part = NULL;
+        }
+        pthread_mutex_lock(&b->mu);
+        b->parts[i] = part;
+        b->part_ready[i] = 1;
+        pthread_cond_broadcast(&b->part_cv);
+        pthread_mutex_unlock(&b->mu);
+    }
     free(ws);
     free(key);
     free(txt);
@@ -346,34 +366,30 @@ static void *worker(void *arg)
     return NULL;
 }
 
-/* The class set, built by the calling thread while the workers run. Returns 0, or the code of
- * a failure that spoils the whole booklet (then it is not written). */
-static int build_booklet(batch *b, gb_err *e)
+/* The class set: the workers build each student's part, the calling thread appends them in
+ * roster order as they become ready. Returns 0, or the code of a failure that spoils the whole
+ * booklet (then it is not written; the parts still ready are freed). */
+static int append_booklet(batch *b, gb_err *e)
 {
-    gb_booklet *bk = gb_booklet_new(b->o->worksheet_tpl, b->o->date, e);
-    if (!bk) return e->code ? e->code : GB_EINTERNAL;
     int rc = 0;
-    for (size_t i = 0; i < b->n && !rc; i++) {
-        const gb_batch_student *s = &b->s[i];
-        gb_err le = {0};
-        gb_variant v;
-        int r = redraw(b, i, &v, &le);
-        if (!r) {
-            gb_student who = {s->id, s->name, s->id, b->recs[i].hash, s->line};
-            r = gb_booklet_add(bk, v.params, -1, &who, &le);
-            gb_variant_free(&v);
-            /* Only an input error before any page leaves the booklet usable (document.h). */
-            if (r && r != GB_EINPUT) rc = gb_err_set(e, r, NULL, 0, 0, "booklet: %s", le.msg);
+    for (size_t i = 0; i < b->n; i++) {
+        pthread_mutex_lock(&b->mu);
+        while (!b->part_ready[i]) pthread_cond_wait(&b->part_cv, &b->mu);
+        gb_booklet_part *part = b->parts[i];
+        b->parts[i] = NULL;
+        pthread_mutex_unlock(&b->mu);
+        if (part && !rc) {
+            rc = gb_booklet_append(b->bk, part, e);
+            if (rc) rc = gb_err_set(e, rc, NULL, 0, 0, "booklet: %s", e->msg);
+        } else {
+            gb_booklet_part_free(part);
         }
-        /* A student left out of the class set has failed; a spoiled booklet is reported once. */
-        finish(b, i, r == GB_EINPUT || (r && !rc) ? &le : NULL);
+        finish(b, i, NULL);
     }
-
     char *path = gb_path_join(b->o->outdir, "worksheets", "-booklet.pdf");
     if (!rc && !path) rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
-    if (!rc) rc = gb_booklet_save(bk, path, e);
+    if (!rc) rc = gb_booklet_save(b->bk, path, e);
     free(path);
-    gb_booklet_free(bk);
     return rc;
 }
 
@@ -382,14 +398,16 @@ static int run_workers(batch *b, gb_batch_report *r, gb_err *e)
     unsigned jobs = b->o->jobs ? b->o->jobs : gb_batch_default_jobs();
     if (jobs > MAX_JOBS) jobs = MAX_JOBS;
     if (jobs > b->n) jobs = (unsigned)b->n;
-    /* Without a booklet the calling thread is one of the workers. */
-    unsigned spawn = b->o->booklet ? jobs : jobs - 1;
+    /* The calling thread is one of the workers; with a booklet it appends the parts (light
+     * work) besides the workers. */
+    unsigned spawn = b->bk ? jobs : jobs - 1;
     pthread_t th[MAX_JOBS];
     unsigned started = 0;
     for (; started < spawn; started++)
         if (pthread_create(&th[started], NULL, worker, b) != 0) break;
+    if (b->bk && !started) worker(b);   /* no thread could start: build everything first */
     gb_err be = {0};
-    if (b->o->booklet && build_booklet(b, &be)) {
+    if (b->bk && append_booklet(b, &be)) {
         r->booklet_failed = 1;
         pthread_mutex_lock(&b->mu);
         if (b->bar_shown) fputc('\n', stderr);
@@ -502,8 +520,25 @@ int gb_batch_run(const gb_batch_opts *o, const gb_batch_student *s, size_t n,
         else if (pthread_mutex_init(&b.base_mu, NULL) != 0) {
             rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "cannot create a mutex");
             pthread_mutex_destroy(&b.mu);
+        } else if (pthread_cond_init(&b.part_cv, NULL) != 0) {
+            rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "cannot create a condition variable");
+            pthread_mutex_destroy(&b.base_mu);
+            pthread_mutex_destroy(&b.mu);
         } else {
-            rc = run_workers(&b, r, e);
+            if (o->booklet) {
+                b.parts = calloc(n, sizeof *b.parts);
+                b.part_ready = calloc(n, 1);
+                if (!b.parts || !b.part_ready)
+                    rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+                else if (!(b.bk = gb_booklet_new(o->worksheet_tpl, o->date, e)))
+                    rc = e->code ? e->code : GB_EINTERNAL;
+            }
+            if (!rc) rc = run_workers(&b, r, e);
+            gb_booklet_free(b.bk);
+            for (size_t i = 0; b.parts && i < n; i++) gb_booklet_part_free(b.parts[i]);
+            free(b.parts);
+            free(b.part_ready);
+            pthread_cond_destroy(&b.part_cv);
             pthread_mutex_destroy(&b.base_mu);
             pthread_mutex_destroy(&b.mu);
         }

@@ -4,6 +4,7 @@
 
 #include "typeset/pdf_fonts.h"
 #include "typeset/pdf_ops.h"
+#include "typeset/pdf_store.h"
 #include "util/atomic_file.h"
 #include "util/utf8.h"
 
@@ -22,22 +23,33 @@ typedef struct hpdf_err { unsigned long err, detail; } hpdf_err;
 typedef struct dest_rec { int placed, page; double left, top; HPDF_Destination dst; } dest_rec;
 typedef struct link_rec { int page, dest; double x0, y0, x1, y1; } link_rec;
 typedef struct outline_rec { int level, dest; char *title; } outline_rec;
+typedef struct label_rec { int page, first; gb_pdf_label_style style; char *prefix; } label_rec;
 
 struct gb_pdf_doc {
     HPDF_Doc pdf;
     hpdf_err ec;
     gb_pdf_fonts *fonts;
-    HPDF_Page *pages;
-    int npages, cap_pages;
+    /* Pages: the finished ones compressed in the store, the current one (index npages - 1)
+     * as operators in ops; libharu pages exist only while saving (pdf_store.h). */
+    gb_store *store;
+    int npages;
+    double cur_w, cur_h;
+    int cur_open;           /* the current page takes drawing (not yet stored) */
+    unsigned cur_faces;     /* faces whose fonts the current page uses (bit per face) */
+    HPDF_Page *hpages;      /* the libharu pages, while saving */
     dest_rec *dests;
     int ndests, cap_dests;
     link_rec *links;
     size_t nlinks, cap_links;
     outline_rec *outl;
     size_t nout, cap_out;
+    label_rec *labels;
+    size_t nlabels, cap_labels;
     int last_level;
     size_t missing;
     int saved;
+    int utf8;               /* libharu's UTF-8 encoder is set up (use_utf8) */
+    int moved;              /* its pages went to another document (gb_pdf_doc_append) */
     /* The current page's content stream, handed to libharu when the page is complete
      * (pdf_ops.h says why we write the operators ourselves). */
     gb_ops ops;
@@ -134,15 +146,14 @@ gb_pdf_doc *gb_pdf_doc_new(gb_err *e)
     }
     d->pdf = HPDF_New(on_hpdf_error, &d->ec);
     d->fonts = d->pdf ? gb_pdf_fonts_new(d->pdf) : NULL;
-    if (!d->pdf || !d->fonts) {
+    d->store = d->pdf ? gb_store_new(d->pdf) : NULL;
+    if (!d->pdf || !d->fonts || !d->store) {
         gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "cannot create a libharu document");
         gb_pdf_doc_free(d);
         return NULL;
     }
     /* Compression is read when streams are created, so it goes first (LIBRARIES.md 2.1). */
     HPDF_STATUS st = HPDF_SetCompressionMode(d->pdf, HPDF_COMP_ALL);
-    if (st == HPDF_OK) st = HPDF_UseUTFEncodings(d->pdf);
-    if (st == HPDF_OK) st = HPDF_SetCurrentEncoder(d->pdf, "UTF-8");
     if (st != HPDF_OK || check(d, e, "setting up the document")) {
         if (!d->ec.err) d->ec.err = st;
         check(d, e, "setting up the document");
@@ -159,8 +170,11 @@ void gb_pdf_doc_free(gb_pdf_doc *d)
     gb_pdf_fonts_free(d->fonts);
     gb_ops_free(&d->ops);
     for (size_t i = 0; i < d->nout; i++) free(d->outl[i].title);
+    for (size_t i = 0; i < d->nlabels; i++) free(d->labels[i].prefix);
+    free(d->labels);
     free(d->outl);
-    free(d->pages);
+    gb_store_free(d->store);
+    free(d->hpages);
     free(d->dests);
     free(d->links);
     free(d);
@@ -177,8 +191,23 @@ size_t gb_pdf_doc_missing_glyphs(const gb_pdf_doc *d) { return d->missing; }
 
 int gb_pdf_page_count(const gb_pdf_doc *d) { return d->npages; }
 
+/* libharu's UTF-8 encoder, for the document information and outline titles (fonts do not use
+ * it): set up on first need, as it costs a 65,536-entry table (most documents of a class set
+ * are never saved on their own). 0 or GB_EINTERNAL. */
+static int use_utf8(gb_pdf_doc *d, gb_err *e)
+{
+    if (d->utf8) return 0;
+    HPDF_STATUS st = HPDF_UseUTFEncodings(d->pdf);
+    if (st == HPDF_OK) st = HPDF_SetCurrentEncoder(d->pdf, "UTF-8");
+    if (st != HPDF_OK && !d->ec.err) d->ec.err = st;
+    d->utf8 = st == HPDF_OK;
+    return check(d, e, "setting up UTF-8 text");
+}
+
 int gb_pdf_doc_set_info(gb_pdf_doc *d, const gb_pdf_info *info, gb_err *e)
 {
+    int rc = use_utf8(d, e);
+    if (rc) return rc;
     const struct { HPDF_InfoType type; const char *s; } attrs[] = {
         {HPDF_INFO_TITLE, info->title},       {HPDF_INFO_AUTHOR, info->author},
         {HPDF_INFO_SUBJECT, info->subject},   {HPDF_INFO_KEYWORDS, info->keywords},
@@ -205,13 +234,14 @@ int gb_pdf_doc_set_info(gb_pdf_doc *d, const gb_pdf_info *info, gb_err *e)
     return check(d, e, "setting the document information");
 }
 
-/* Hands the current page's operators to libharu (one write into the page's content stream)
- * and forgets the page's graphics state. 0 or GB_EINTERNAL. */
+/* Compresses the current page's operators into the store and forgets the page's graphics
+ * state. 0 or GB_EINTERNAL. */
 static int flush_page(gb_pdf_doc *d, gb_err *e)
 {
     d->st_fill_ok = d->st_stroke_ok = 0;
     d->st_font = NULL;
-    if (!d->npages) return 0;
+    if (!d->cur_open) return 0;
+    d->cur_open = 0;
     gb_ops_end_text(&d->ops);
     if (gb_ops_failed(&d->ops)) {
         gb_ops_clear(&d->ops);
@@ -219,13 +249,11 @@ static int flush_page(gb_pdf_doc *d, gb_err *e)
                           "out of memory, or a coordinate out of range, writing page %d",
                           d->npages);
     }
-    HPDF_PageAttr pa = d->pages[d->npages - 1]->attr;
-    HPDF_STATUS st = d->ops.len ? HPDF_Stream_Write(pa->stream, (const HPDF_BYTE *)d->ops.buf,
-                                                    (HPDF_UINT)d->ops.len)
-                                : HPDF_OK;
+    int rc = gb_store_add(d->store, d->cur_w, d->cur_h, d->ops.buf, d->ops.len, d->cur_faces,
+                          e) < 0;
     gb_ops_clear(&d->ops);
-    if (st != HPDF_OK && !d->ec.err) d->ec.err = st;
-    return check(d, e, "writing a page's content");
+    d->cur_faces = 0;
+    return rc ? (e->code ? e->code : GB_EINTERNAL) : 0;
 }
 
 int gb_pdf_page_add(gb_pdf_doc *d, double width, double height, gb_err *e)
@@ -240,24 +268,10 @@ int gb_pdf_page_add(gb_pdf_doc *d, double width, double height, gb_err *e)
         return -1;
     }
     if (flush_page(d, e)) return -1;
-    size_t cap = (size_t)d->cap_pages;
-    HPDF_Page *pages = grow(d->pages, &cap, (size_t)d->npages, sizeof *d->pages);
-    if (!pages) {
-        oom(e);
-        return -1;
-    }
-    d->pages = pages;
-    d->cap_pages = (int)cap;
-    HPDF_Page p = HPDF_AddPage(d->pdf);
-    if (p) {
-        HPDF_Page_SetWidth(p, (HPDF_REAL)width);
-        HPDF_Page_SetHeight(p, (HPDF_REAL)height);
-    }
-    if (!p || check(d, e, "adding a page")) {
-        if (!p) gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "libharu cannot add a page");
-        return -1;
-    }
-    d->pages[d->npages] = p;
+    d->cur_w = width;
+    d->cur_h = height;
+    d->cur_faces = 0;
+    d->cur_open = 1;
     return d->npages++;
 }
 
@@ -309,7 +323,7 @@ static int draw_circle(gb_pdf_doc *d, const gb_item *it, double dx, double dy, g
 }
 
 /* Shows codes[0..n) (character codes of face's PDF font) at (x, y). */
-static int show(gb_pdf_doc *d, HPDF_Page p, gb_face face, double size, double x, double y,
+static int show(gb_pdf_doc *d, gb_face face, double size, double x, double y,
                 const uint16_t *codes, size_t n, double advance, gb_err *e)
 {
     HPDF_Font font = gb_pdf_fonts_font(d->fonts, face);
@@ -319,11 +333,10 @@ static int show(gb_pdf_doc *d, HPDF_Page p, gb_face face, double size, double x,
                                     (int)face);
     }
     if (font != d->st_font || size != d->st_size) {
-        /* registers the font in the page's /Resources; "F1", "F2", ... */
-        const char *name = HPDF_Page_GetLocalFontName(p, font);
-        if (!name) return check(d, e, "naming a font on a page") ? GB_EINTERNAL
-                   : gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "cannot name a font on a page");
-        gb_ops_font(&d->ops, name, size);
+        /* one resource name per face on every page: "F<face>" (pdf_store.h) */
+        char name[8];
+        gb_ops_font(&d->ops, gb_store_font_name((unsigned)face, name), size);
+        d->cur_faces |= 1u << face;
         d->st_font = font;
         d->st_size = size;
     }
@@ -333,7 +346,7 @@ static int show(gb_pdf_doc *d, HPDF_Page p, gb_face face, double size, double x,
 
 /* A text run: consecutive code points drawn by the same face become one string at the x our
  * metrics give, so a fallback glyph sits exactly where the layout measured it. */
-static int draw_text(gb_pdf_doc *d, HPDF_Page p, const gb_item *it, double dx, double dy,
+static int draw_text(gb_pdf_doc *d, const gb_item *it, double dx, double dy,
                      gb_err *e)
 {
     if (it->len == 0) return 0;
@@ -356,7 +369,7 @@ static int draw_text(gb_pdf_doc *d, HPDF_Page p, const gb_item *it, double dx, d
         if (u.kind >= GB_GLYPH_SUBST) d->missing++;
         if (u.kind == GB_GLYPH_SUBST_BOX) boxed = 1;
         if (n && u.face != seg_face) {
-            rc = show(d, p, seg_face, it->size, x, y, codes, n, (double)seg_adv * k, e);
+            rc = show(d, seg_face, it->size, x, y, codes, n, (double)seg_adv * k, e);
             x += (double)seg_adv * k;
             n = 0;
             seg_adv = 0;
@@ -365,7 +378,7 @@ static int draw_text(gb_pdf_doc *d, HPDF_Page p, const gb_item *it, double dx, d
         codes[n++] = (uint16_t)gb_pdf_fonts_code(d->fonts, &u);
         seg_adv += u.advance;
     }
-    if (n && !rc) rc = show(d, p, seg_face, it->size, x, y, codes, n, (double)seg_adv * k, e);
+    if (n && !rc) rc = show(d, seg_face, it->size, x, y, codes, n, (double)seg_adv * k, e);
     if (codes != stackbuf) free(codes);
     if (!rc && boxed) {
         /* Frame each '?' that stands for a character no font has, so it cannot pass for text. */
@@ -389,16 +402,18 @@ static int draw_text(gb_pdf_doc *d, HPDF_Page p, const gb_item *it, double dx, d
 int gb_pdf_page_draw(gb_pdf_doc *d, const gb_dlist *dl, double dx, double dy, gb_err *e)
 {
     if (d->saved) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "document already saved");
-    if (!d->npages) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "drawing before any page");
+    if (!d->cur_open)
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
+                          d->npages ? "drawing on a page moved in from another document"
+                                    : "drawing before any page");
     if (bad_number(dx) || bad_number(dy))
         return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "bad drawing offset (%g, %g)", dx, dy);
     int rc = check(d, e, "drawing");
-    HPDF_Page p = d->pages[d->npages - 1];
     link_rec *links;
     for (size_t i = 0, n = gb_dlist_count(dl); i < n && !rc; i++) {
         const gb_item *it = gb_dlist_item(dl, i);
         switch (it->kind) {
-        case GB_ITEM_TEXT: rc = draw_text(d, p, it, dx, dy, e); break;
+        case GB_ITEM_TEXT: rc = draw_text(d, it, dx, dy, e); break;
         case GB_ITEM_PATH: rc = draw_path(d, it, dx, dy, e); break;
         case GB_ITEM_CIRCLE: rc = draw_circle(d, it, dx, dy, e); break;
         case GB_ITEM_LINK:
@@ -480,11 +495,108 @@ int gb_pdf_page_label(gb_pdf_doc *d, int page, gb_pdf_label_style style, int fir
     if (page < 0 || page >= d->npages || first < 1)
         return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "bad page label (page %d, first %d)",
                           page, first);
-    HPDF_PageNumStyle s = style == GB_LABEL_ROMAN_LOWER ? HPDF_PAGE_NUM_STYLE_LOWER_ROMAN
-                          : style == GB_LABEL_ROMAN_UPPER ? HPDF_PAGE_NUM_STYLE_UPPER_ROMAN
-                                                          : HPDF_PAGE_NUM_STYLE_DECIMAL;
-    HPDF_AddPageLabel(d->pdf, (HPDF_UINT)page, s, (HPDF_UINT)first, prefix ? prefix : "");
-    return check(d, e, "adding a page label");
+    label_rec *l = grow(d->labels, &d->cap_labels, d->nlabels, sizeof *d->labels);
+    if (!l) return oom(e);
+    d->labels = l;
+    char *pre = strdup(prefix ? prefix : "");
+    if (!pre) return oom(e);
+    d->labels[d->nlabels++] = (label_rec){page, first, style, pre};
+    return 0;
+}
+
+/* Page labels go to libharu when saving, in page order (a number tree, ISO 32000-1 7.9.7). */
+static int cmp_label(const void *a, const void *b)
+{
+    const label_rec *x = a, *y = b;
+    return (x->page > y->page) - (x->page < y->page);
+}
+
+static int write_labels(gb_pdf_doc *d, gb_err *e)
+{
+    if (d->nlabels > 1) qsort(d->labels, d->nlabels, sizeof *d->labels, cmp_label);
+    for (size_t i = 0; i < d->nlabels; i++) {
+        const label_rec *l = &d->labels[i];
+        if (i + 1 < d->nlabels && d->labels[i + 1].page == l->page) continue;   /* last wins */
+        HPDF_PageNumStyle s = l->style == GB_LABEL_ROMAN_LOWER ? HPDF_PAGE_NUM_STYLE_LOWER_ROMAN
+                              : l->style == GB_LABEL_ROMAN_UPPER ? HPDF_PAGE_NUM_STYLE_UPPER_ROMAN
+                                                                 : HPDF_PAGE_NUM_STYLE_DECIMAL;
+        HPDF_AddPageLabel(d->pdf, (HPDF_UINT)l->page, s, (HPDF_UINT)l->first, l->prefix);
+    }
+    return check(d, e, "adding page labels");
+}
+
+int gb_pdf_doc_append(gb_pdf_doc *d, gb_pdf_doc *src, const char *title, gb_err *e)
+{
+    if (d->saved || src->moved || d == src)
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
+                          "gb_pdf_doc_append: document saved or already moved");
+    int shift = title ? 1 : 0;
+    int rc = flush_page(d, e);
+    if (!rc && !src->saved) rc = flush_page(src, e);
+    if (!rc) rc = check(src, e, "moving pages");
+    if (!rc) rc = gb_pdf_fonts_merge(d->fonts, src->fonts, e);
+    if (rc) return rc;
+    if (title && !src->npages)
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "an outline entry for no pages");
+    /* outline levels must continue the document's (one step deeper at most) */
+    int last = title ? 1 : d->last_level;
+    for (size_t i = 0; i < src->nout; i++) {
+        if (src->outl[i].level + shift > last + 1 || src->outl[i].level + shift > 3)
+            return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
+                              "moved outline entry of level %d after level %d",
+                              src->outl[i].level + shift, last);
+        last = src->outl[i].level + shift;
+    }
+    int page0 = gb_store_take(d->store, src->store, e);
+    if (page0 < 0) return e->code ? e->code : GB_EINTERNAL;
+    d->npages += src->npages;
+    if (title) {
+        int k = gb_pdf_dest_new(d);
+        if (k < 0) return oom(e);
+        rc = gb_pdf_dest_place(d, k, page0, 0, gb_store_height(d->store, page0), e);
+        if (!rc) rc = gb_pdf_outline_add(d, 1, title, k, e);
+        if (rc) return rc;
+    }
+    int dest0 = d->ndests;
+    for (int i = 0; i < src->ndests; i++) {
+        int k = gb_pdf_dest_new(d);
+        if (k < 0) return oom(e);
+        d->dests[k] = src->dests[i];
+        d->dests[k].page += page0;
+        d->dests[k].dst = NULL;
+    }
+    for (size_t i = 0; i < src->nlinks; i++) {
+        link_rec *l = grow(d->links, &d->cap_links, d->nlinks, sizeof *d->links);
+        if (!l) return oom(e);
+        d->links = l;
+        link_rec r = src->links[i];
+        r.page += page0;
+        r.dest += dest0;
+        d->links[d->nlinks++] = r;
+    }
+    for (size_t i = 0; i < src->nout; i++) {
+        outline_rec *o = grow(d->outl, &d->cap_out, d->nout, sizeof *d->outl);
+        if (!o) return oom(e);
+        d->outl = o;
+        outline_rec r = src->outl[i];
+        r.level += shift;
+        if (r.dest >= 0) r.dest += dest0;
+        d->outl[d->nout++] = r;
+        src->outl[i].title = NULL;   /* moved */
+        d->last_level = r.level;
+    }
+    for (size_t i = 0; i < src->nlabels; i++) {
+        label_rec *l = grow(d->labels, &d->cap_labels, d->nlabels, sizeof *d->labels);
+        if (!l) return oom(e);
+        d->labels = l;
+        label_rec r = src->labels[i];
+        r.page += page0;
+        d->labels[d->nlabels++] = r;
+        src->labels[i].prefix = NULL;   /* moved */
+    }
+    d->missing += src->missing;
+    src->saved = src->moved = 1;   /* emptied: nothing more may be drawn, saved or moved */
+    return 0;
 }
 
 /* ---- saving ---- */
@@ -498,7 +610,7 @@ static HPDF_Destination destination(gb_pdf_doc *d, int dest, gb_err *e)
         return NULL;
     }
     if (!r->dst) {
-        r->dst = HPDF_Page_CreateDestination(d->pages[r->page]);
+        r->dst = HPDF_Page_CreateDestination(d->hpages[r->page]);
         /* zoom 1, not 0: libharu 2.3.0 rejects 0 ("keep zoom") (LIBRARIES.md 2.1) */
         if (r->dst) HPDF_Destination_SetXYZ(r->dst, (HPDF_REAL)r->left, (HPDF_REAL)r->top, 1);
         if (!r->dst || check(d, e, "creating a destination")) {
@@ -518,12 +630,13 @@ static int resolve(gb_pdf_doc *d, gb_err *e)
         if (!dst) return e && e->code ? e->code : GB_EINTERNAL;
         HPDF_Rect rect = {(HPDF_REAL)l->x0, (HPDF_REAL)l->y0, (HPDF_REAL)l->x1,
                           (HPDF_REAL)l->y1};
-        HPDF_Annotation a = HPDF_Page_CreateLinkAnnot(d->pages[l->page], rect, dst);
+        HPDF_Annotation a = HPDF_Page_CreateLinkAnnot(d->hpages[l->page], rect, dst);
         /* without /Border viewers draw a 1 pt black frame (LIBRARIES.md 2.1) */
         if (a) HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
         int rc = check(d, e, "creating a link");
         if (rc) return rc;
     }
+    if (d->nout && use_utf8(d, e)) return e->code;
     HPDF_Encoder enc = d->nout ? HPDF_GetEncoder(d->pdf, "UTF-8") : NULL;
     HPDF_Outline parent[4] = {NULL, NULL, NULL, NULL};
     for (size_t i = 0; i < d->nout; i++) {
@@ -547,6 +660,12 @@ static int resolve(gb_pdf_doc *d, gb_err *e)
     return check(d, e, "resolving links and outline");
 }
 
+static HPDF_Font font_of(void *ctx, unsigned k)
+{
+    gb_pdf_doc *d = ctx;
+    return k < GB_FACE_COUNT ? gb_pdf_fonts_font(d->fonts, (gb_face)k) : NULL;
+}
+
 static int write_pdf(const char *tmp, void *ctx, gb_err *e)
 {
     gb_pdf_doc *d = ctx;
@@ -568,6 +687,10 @@ int gb_pdf_doc_save(gb_pdf_doc *d, const char *path, gb_err *e)
     int rc = check(d, e, "saving");
     if (!rc) rc = flush_page(d, e);
     if (!rc) rc = gb_pdf_fonts_finish(d->fonts, e);
+    if (!rc && !(d->hpages = calloc((size_t)d->npages, sizeof *d->hpages))) rc = oom(e);
+    if (!rc) rc = gb_store_to_pages(d->store, font_of, d, d->hpages, e);
+    if (!rc) rc = check(d, e, "creating the pages");
+    if (!rc) rc = write_labels(d, e);
     if (!rc) rc = resolve(d, e);
     if (rc) return rc;
     return gb_atomic_write(path, write_pdf, d, e);

@@ -101,4 +101,14 @@ int gb_pdf_doc_save(gb_pdf_doc *d, const char *path, gb_err *e);
  * storage; "unknown libharu error" for codes not in the table. */
 const char *gb_pdf_error_text(unsigned long code);
 
+/* Moves every page of src (drawn by this or another thread, which is done with it; src may
+ * have been saved) to the end of d, with its links, destinations, outline entries, page labels
+ * and the glyphs its fonts drew; src is left empty (it can only be freed). With a title (UTF-8),
+ * d gets a level-1 outline entry for src's first page and src's entries go one level below it;
+ * without, src's levels must continue d's. The faces src drew with must be set to the same
+ * files in d. Afterwards d takes no more drawing until gb_pdf_page_add. This is how a class set
+ * is built by several threads: one document per student, moved in roster order. Returns 0 or
+ * GB_EINTERNAL. */
+int gb_pdf_doc_append(gb_pdf_doc *d, gb_pdf_doc *src, const char *title, gb_err *e);
+
 #endif

@@ -10,6 +10,7 @@
 #include <hpdf_streams.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,14 +21,149 @@ enum { SLOT_UNSET = 0, SLOT_SET, SLOT_PARSED, SLOT_FAILED };
  * bits 0..15 = advance (1/1000 em). 0 = not looked up yet. */
 #define CACHE_VALID 0x80000000u
 
+/* ---- faces parsed once per thread ----
+ *
+ * libharu parses a TrueType file in ~1.5 ms (LoadTTFontFromFile reads it in small pieces);
+ * a class of 200 students would parse each face 600 times. So each thread keeps the faces it
+ * has parsed, in a libharu document of its own that is never saved ("the loader"), with the
+ * glyph id of each code point and each glyph's ink box looked up once. A document's fonts
+ * (gb_pdf_fonts) use the faces of the thread that creates it; libharu's per-glyph "used" flags
+ * are set from the document's own record only while its subset program is written
+ * (finish_face), so documents of one thread never see each other's glyphs. */
+
+typedef struct loaded_face {
+    char *path;
+    HPDF_FontDef def;
+    uint32_t *gid;          /* per BMP code point: LF_KNOWN | glyph id (0 = absent) */
+    int16_t (*box)[4];      /* per glyph: ink box (1/1000 em), valid where box_ok */
+    unsigned char *box_ok;
+} loaded_face;
+
+#define LF_KNOWN 0x80000000u
+
+/* How a requested face draws each BMP code point (see gb_pdf_fonts_resolve), shared by the
+ * thread's documents that set the same files: key "face|own file|wide file|fallback file". */
+typedef struct resolve_table {
+    char *key;
+    uint32_t *cache;        /* 65536 entries, 0 = not looked up yet */
+} resolve_table;
+
+typedef struct loader {
+    HPDF_Doc pdf;
+    unsigned long err, detail;   /* the last libharu error of a load */
+    loaded_face *faces;
+    size_t n, cap;
+    resolve_table *rt;
+    size_t nrt, caprt;
+} loader;
+
+static pthread_key_t loader_key;
+static pthread_once_t loader_once = PTHREAD_ONCE_INIT;
+static _Thread_local loader *tl_loader;
+
+static void loader_free(void *p)
+{
+    loader *l = p;
+    if (!l) return;
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->faces[i].path);
+        free(l->faces[i].gid);
+        free(l->faces[i].box);
+        free(l->faces[i].box_ok);
+    }
+    free(l->faces);
+    for (size_t i = 0; i < l->nrt; i++) {
+        free(l->rt[i].key);
+        free(l->rt[i].cache);
+    }
+    free(l->rt);
+    if (l->pdf) HPDF_Free(l->pdf);
+    free(l);
+}
+
+static void loader_key_make(void) { (void)pthread_key_create(&loader_key, loader_free); }
+
+static void on_loader_error(HPDF_STATUS err, HPDF_STATUS detail, void *ud)
+{
+    loader *l = ud;
+    l->err = err;
+    l->detail = detail;
+}
+
+void gb_pdf_fonts_thread_done(void)
+{
+    if (!tl_loader) return;
+    pthread_once(&loader_once, loader_key_make);
+    pthread_setspecific(loader_key, NULL);
+    loader_free(tl_loader);
+    tl_loader = NULL;
+}
+
+/* The calling thread's loader, created on first use; NULL when out of memory. */
+static loader *thread_loader(void)
+{
+    if (tl_loader) return tl_loader;
+    loader *l = calloc(1, sizeof *l);
+    if (!l) return NULL;
+    l->pdf = HPDF_New(on_loader_error, l);
+    if (!l->pdf) {
+        free(l);
+        return NULL;
+    }
+    pthread_once(&loader_once, loader_key_make);
+    pthread_setspecific(loader_key, l);   /* freed when the thread ends */
+    return tl_loader = l;
+}
+
+/* The face parsed from path by this thread's loader, or NULL with *err and *detail set (libharu's
+ * error; err 0x1015 when out of memory). */
+static loaded_face *load_face(const char *path, unsigned long *err, unsigned long *detail)
+{
+    loader *l = thread_loader();
+    *err = 0x1015;
+    *detail = 0;
+    if (!l) return NULL;
+    for (size_t i = 0; i < l->n; i++)
+        if (!strcmp(l->faces[i].path, path)) return &l->faces[i];
+    if (l->n == l->cap) {
+        size_t c = l->cap ? l->cap * 2 : 8;
+        loaded_face *p = realloc(l->faces, c * sizeof *p);
+        if (!p) return NULL;
+        l->faces = p;
+        l->cap = c;
+    }
+    l->err = l->detail = 0;
+    const char *name = HPDF_LoadTTFontFromFile(l->pdf, path, HPDF_TRUE);
+    HPDF_FontDef def = name ? HPDF_GetFontDef(l->pdf, name) : NULL;
+    if (!def) {
+        *err = l->err;
+        *detail = l->detail;
+        HPDF_ResetError(l->pdf);
+        return NULL;
+    }
+    loaded_face *lf = &l->faces[l->n];
+    memset(lf, 0, sizeof *lf);
+    lf->def = def;
+    lf->path = strdup(path);
+    lf->gid = calloc(0x10000, sizeof *lf->gid);
+    if (!lf->path || !lf->gid) {
+        free(lf->path);
+        free(lf->gid);
+        return NULL;
+    }
+    l->n++;
+    return lf;
+}
+
 typedef struct face_slot {
     char *path;
     int state;
-    HPDF_FontDef def;   /* parsed font (libharu's), valid in SLOT_PARSED */
+    loaded_face *lf;    /* the thread's parsed face, valid in SLOT_PARSED */
+    HPDF_FontDef def;   /* lf->def */
     HPDF_Font font;     /* Type0 font dictionary, NULL until text is drawn in this face */
     HPDF_Dict cidfont;  /* its descendant CIDFontType2 dictionary */
     int finished;       /* /W, /ToUnicode and the font program are written */
-    uint32_t *cache;    /* 65536 entries, allocated on first look-up */
+    uint32_t *cache;    /* the thread's resolve table for this face's files (borrowed) */
     uint16_t *gid_cp;   /* per glyph id: the code point it was drawn for, 0 = not drawn */
 } face_slot;
 
@@ -57,7 +193,6 @@ void gb_pdf_fonts_free(gb_pdf_fonts *f)
     if (!f) return;
     for (int i = 0; i < GB_FACE_COUNT; i++) {
         free(f->slot[i].path);
-        free(f->slot[i].cache);
         free(f->slot[i].gid_cp);
     }
     free(f);
@@ -148,26 +283,35 @@ static HPDF_FontDef parsed(gb_pdf_fonts *f, gb_face face)
     face_slot *s = &f->slot[face];
     if (s->state == SLOT_PARSED) return s->def;
     if (s->state != SLOT_SET) return NULL;
-    const char *name = HPDF_LoadTTFontFromFile(f->pdf, s->path, HPDF_TRUE);
-    HPDF_FontDef def = name ? HPDF_GetFontDef(f->pdf, name) : NULL;
-    if (!def) {
+    unsigned long err, detail;
+    loaded_face *lf = load_face(s->path, &err, &detail);
+    if (!lf) {
         s->state = SLOT_FAILED;
         gb_err_set(&f->err, GB_EINPUT, NULL, 0, 0,
-                   "libharu cannot load font file '%s' (error 0x%04X, detail %u)", s->path,
-                   (unsigned)HPDF_GetError(f->pdf), (unsigned)HPDF_GetErrorDetail(f->pdf));
+                   "libharu cannot load font file '%s' (error 0x%04lX, detail %lu)", s->path,
+                   err, detail);
         return NULL;
     }
-    s->def = def;
+    s->lf = lf;
+    s->def = lf->def;
     s->state = SLOT_PARSED;
-    return def;
+    return s->def;
 }
 
-/* Glyph id of cp in def, 0 if absent (libharu may return ids past the end for broken cmaps). */
+/* Glyph id of cp in the face of def, 0 if absent (libharu may return ids past the end for
+ * broken cmaps); looked up once per thread. */
 static unsigned glyph_id(HPDF_FontDef def, uint32_t cp)
 {
     HPDF_TTFontDefAttr a = def->attr;
+    loader *l = tl_loader;
+    loaded_face *lf = NULL;
+    for (size_t i = 0; l && i < l->n && !lf; i++)
+        if (l->faces[i].def == def) lf = &l->faces[i];
+    if (lf && cp <= 0xFFFF && (lf->gid[cp] & LF_KNOWN)) return lf->gid[cp] & 0xFFFF;
     unsigned gid = HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)cp);
-    return gid < a->num_glyphs ? gid : 0;
+    if (gid >= a->num_glyphs) gid = 0;
+    if (lf && cp <= 0xFFFF) lf->gid[cp] = LF_KNOWN | gid;
+    return gid;
 }
 
 static int drawable_cp(uint32_t cp)
@@ -228,12 +372,50 @@ static gb_glyph_use lookup(gb_pdf_fonts *f, gb_face face, uint32_t cp)
     return u;
 }
 
+/* The thread's resolve table for face with this table's files, created on first use; NULL when
+ * out of memory (then nothing is cached). */
+static uint32_t *resolve_cache(gb_pdf_fonts *f, gb_face face)
+{
+    loader *l = thread_loader();
+    gb_face own = effective(f, face);
+    if (!l || own == GB_FACE_COUNT) return NULL;
+    const char *wide = f->slot[GB_FACE_WIDE].path, *fb = f->slot[GB_FACE_FALLBACK].path;
+    char *key = NULL;
+    size_t len = (size_t)snprintf(NULL, 0, "%d|%s|%s|%s", (int)face, f->slot[own].path,
+                                  wide ? wide : "", fb ? fb : "");
+    if (!(key = malloc(len + 1))) return NULL;
+    snprintf(key, len + 1, "%d|%s|%s|%s", (int)face, f->slot[own].path, wide ? wide : "",
+             fb ? fb : "");
+    for (size_t i = 0; i < l->nrt; i++)
+        if (!strcmp(l->rt[i].key, key)) {
+            free(key);
+            return l->rt[i].cache;
+        }
+    if (l->nrt == l->caprt) {
+        size_t c = l->caprt ? l->caprt * 2 : 8;
+        resolve_table *p = realloc(l->rt, c * sizeof *p);
+        if (!p) {
+            free(key);
+            return NULL;
+        }
+        l->rt = p;
+        l->caprt = c;
+    }
+    uint32_t *cache = calloc(0x10000, sizeof *cache);
+    if (!cache) {
+        free(key);
+        return NULL;
+    }
+    l->rt[l->nrt++] = (resolve_table){key, cache};
+    return cache;
+}
+
 gb_glyph_use gb_pdf_fonts_resolve(gb_pdf_fonts *f, gb_face face, uint32_t cp)
 {
     if ((int)face < 0 || face >= GB_FACE_COUNT) face = GB_FACE_SERIF;
     face_slot *s = &f->slot[face];
     if (cp > 0xFFFF) return lookup(f, face, cp);
-    if (!s->cache) s->cache = calloc(0x10000, sizeof *s->cache);
+    if (!s->cache) s->cache = resolve_cache(f, face);
     if (s->cache && (s->cache[cp] & CACHE_VALID)) {
         uint32_t c = s->cache[cp];
         gb_glyph_use u;
@@ -247,7 +429,7 @@ gb_glyph_use gb_pdf_fonts_resolve(gb_pdf_fonts *f, gb_face face, uint32_t cp)
         case GB_GLYPH_WIDE: u.face = GB_FACE_WIDE; u.cp = cp; break;
         case GB_GLYPH_SUBST:
             /* which face has U+FFFD is stable: recompute the cheap part */
-            u.face = (f->slot[own].def && glyph_id(f->slot[own].def, 0xFFFD)) ? own
+            u.face = (parsed(f, own) && glyph_id(f->slot[own].def, 0xFFFD)) ? own
                                                                               : GB_FACE_FALLBACK;
             u.cp = 0xFFFD;
             break;
@@ -351,10 +533,7 @@ unsigned gb_pdf_fonts_code(gb_pdf_fonts *f, const gb_glyph_use *u)
     face_slot *s = &f->slot[u->face];
     if (!s->font && !gb_pdf_fonts_font(f, u->face)) return 0;
     unsigned gid = glyph_id(s->def, u->cp);
-    if (gid && !s->gid_cp[gid]) {
-        flag_components(s->def, gid, 0);
-        s->gid_cp[gid] = (uint16_t)u->cp;
-    }
+    if (gid && !s->gid_cp[gid]) s->gid_cp[gid] = (uint16_t)u->cp;
     return gid;
 }
 
@@ -471,13 +650,45 @@ static HPDF_STATUS finish_face(HPDF_Doc pdf, face_slot *s)
     st |= HPDF_Dict_AddNumber(fd, "Descent", def->descent);
     st |= HPDF_Dict_AddNumber(fd, "CapHeight", def->cap_height);
     st |= HPDF_Dict_AddNumber(fd, "StemV", def->stemv);
-    /* the glyphs drawn and their components (flag_components), the rest emptied by libharu */
+    /* The glyphs drawn and their components, the rest emptied by libharu. The flags belong to
+     * the thread's parsed face: set them from this document's record only now. */
+    memset(a->glyph_tbl.flgs, 0, a->num_glyphs);
     a->glyph_tbl.flgs[0] = 1;
+    for (unsigned g = 1; g < n; g++)
+        if (s->gid_cp[g]) flag_components(def, g, 0);
+    /* libharu writes its tag into the program's name table: the subset tag, not a count of the
+     * faces this thread loaded, so a document's bytes do not depend on what came before it */
+    memcpy(a->tag_name, name, HPDF_TTF_FONT_TAG_LEN + 1);
+    for (unsigned i = 0; i < HPDF_TTF_FONT_TAG_LEN + 1; i++) {
+        a->tag_name2[2 * i] = 0;
+        a->tag_name2[2 * i + 1] = name[i];
+    }
     prog->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
     if (st == HPDF_OK) st = HPDF_TTFontDef_SaveFontData(def, prog->stream);
     st |= HPDF_Dict_AddNumber(prog, "Length1", (HPDF_INT32)a->length1);
     st |= HPDF_Dict_Add(fd, "FontFile2", prog);
     return st;
+}
+
+int gb_pdf_fonts_merge(gb_pdf_fonts *dst, const gb_pdf_fonts *src, gb_err *e)
+{
+    for (int i = 0; i < GB_FACE_COUNT; i++) {
+        const face_slot *from = &src->slot[i];
+        if (!from->font || !from->gid_cp) continue;
+        face_slot *to = &dst->slot[i];
+        if (!to->font && !gb_pdf_fonts_font(dst, (gb_face)i))
+            return gb_err_set(e, dst->err.code ? dst->err.code : GB_EINTERNAL, NULL, 0, 0,
+                              "%s", dst->err.code ? dst->err.msg
+                                                  : "no font for a face of a moved page");
+        HPDF_TTFontDefAttr a = to->def->attr, b = from->def->attr;
+        if (a->num_glyphs != b->num_glyphs || strcmp(to->path, from->path))
+            return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
+                              "pages drawn with '%s' moved to a document drawing with '%s'",
+                              from->path, to->path);
+        for (unsigned g = 0; g < a->num_glyphs; g++)
+            if (from->gid_cp[g] && !to->gid_cp[g]) to->gid_cp[g] = from->gid_cp[g];
+    }
+    return 0;
 }
 
 int gb_pdf_fonts_finish(gb_pdf_fonts *f, gb_err *e)
@@ -545,17 +756,44 @@ static void m_bbox(void *ctx, gb_face face, uint32_t cp, double size, gb_bbox *o
         out->ury = 800 * k;
         return;
     }
-    HPDF_FontDef def = f->slot[u.face].def;
-    if (!def) return;
+    /* a face met through the thread's shared resolve table may not be parsed here yet */
+    if (!parsed(f, u.face)) return;
+    loaded_face *lf = f->slot[u.face].lf;
+    HPDF_FontDef def = lf->def;
     unsigned gid = glyph_id(def, u.cp);
     HPDF_TTFontDefAttr a = def->attr;
     /* An empty glyph (space) has no ink; reading its header would read the next glyph's. */
     if (!gid || a->glyph_tbl.offsets[gid] == a->glyph_tbl.offsets[gid + 1]) return;
-    HPDF_Box b = HPDF_TTFontDef_GetCharBBox(def, (HPDF_UINT16)u.cp);
-    out->llx = b.left * k;
-    out->lly = b.bottom * k;
-    out->urx = b.right * k;
-    out->ury = b.top * k;
+    /* libharu reads the glyph's header from the file at each call: keep the box per thread */
+    if (!lf->box) {
+        lf->box = calloc(a->num_glyphs, sizeof *lf->box);
+        lf->box_ok = calloc(a->num_glyphs, 1);
+        if (!lf->box || !lf->box_ok) {
+            free(lf->box);
+            free(lf->box_ok);
+            lf->box = NULL;
+            lf->box_ok = NULL;
+        }
+    }
+    if (!lf->box || !lf->box_ok[gid]) {
+        HPDF_Box b = HPDF_TTFontDef_GetCharBBox(def, (HPDF_UINT16)u.cp);
+        if (!lf->box) {
+            out->llx = b.left * k;
+            out->lly = b.bottom * k;
+            out->urx = b.right * k;
+            out->ury = b.top * k;
+            return;
+        }
+        lf->box[gid][0] = (int16_t)b.left;
+        lf->box[gid][1] = (int16_t)b.bottom;
+        lf->box[gid][2] = (int16_t)b.right;
+        lf->box[gid][3] = (int16_t)b.top;
+        lf->box_ok[gid] = 1;
+    }
+    out->llx = lf->box[gid][0] * k;
+    out->lly = lf->box[gid][1] * k;
+    out->urx = lf->box[gid][2] * k;
+    out->ury = lf->box[gid][3] * k;
 }
 
 static int m_has_glyph(void *ctx, gb_face face, uint32_t cp)

@@ -33,7 +33,8 @@ typedef struct gb_glyph_use {
     int advance;           /* advance in 1/1000 em, exactly as libharu writes it in /W */
 } gb_glyph_use;
 
-/* A font table for pdf (borrowed; must outlive the table). NULL when out of memory. Faces are
+/* A font table for pdf (borrowed; must outlive the table), used by the calling thread only
+ * (its faces are the thread's, see gb_pdf_fonts_thread_done). NULL when out of memory. Faces are
  * parsed (HPDF_LoadTTFontFromFile, ~0.6 ms for a DejaVu face, ~6 ms for Droid Sans Fallback) on
  * first use by metrics or drawing, and become PDF fonts only when text is first drawn in them
  * (the subset program is written at gb_pdf_fonts_finish), so an unused face costs nothing. Free with gb_pdf_fonts_free (NULL is fine); libharu objects belong to the HPDF_Doc. */
@@ -71,6 +72,18 @@ unsigned gb_pdf_fonts_code(gb_pdf_fonts *f, const gb_glyph_use *u);
  * that depends only on the glyphs drawn. Call once, after the last drawing and before saving.
  * Returns 0, or the pending font error (GB_EINPUT naming a file), or GB_EINTERNAL (libharu). */
 int gb_pdf_fonts_finish(gb_pdf_fonts *f, gb_err *e);
+
+/* Records in dst every glyph src's document drew (as if dst had drawn it), for pages moved
+ * from src's document to dst's (pdf_doc.h gb_pdf_doc_append). Both tables must set the same
+ * file for each face that src drew with: glyph ids are the file's. src may belong to another
+ * thread's document as long as that thread is done with it. 0 or GB_EINTERNAL (out of memory,
+ * a face src drew with is not set or fails to load in dst). */
+int gb_pdf_fonts_merge(gb_pdf_fonts *dst, const gb_pdf_fonts *src, gb_err *e);
+
+/* Faces are parsed once per thread and kept for the thread's later documents (pdf_fonts.c):
+ * they are freed when the thread ends, or by this call (the main thread calls it before
+ * exiting). A table created by this thread must not be used afterwards. */
+void gb_pdf_fonts_thread_done(void);
 
 /* The first error met while loading a face lazily (code GB_OK if none). Borrowed. */
 const gb_err *gb_pdf_fonts_error(const gb_pdf_fonts *f);

@@ -1,0 +1,356 @@
+/* pdf_store.c — finished pages, compressed, in memory or a temporary file (see pdf_store.h). */
+#include "typeset/pdf_store.h"
+
+#include <hpdf_doc.h>
+#include <hpdf_objects.h>
+#include <hpdf_pages.h>
+#include <hpdf_streams.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct page_rec {
+    double w, h;
+    unsigned faces;
+    unsigned char *z;   /* compressed content in memory, or NULL: in the file at off */
+    size_t zlen;
+    off_t off;
+    size_t pos;         /* read position while saving */
+    int fd;             /* the file's descriptor while saving */
+} page_rec;
+
+struct gb_store {
+    HPDF_Doc pdf;
+    page_rec *pages;
+    size_t n, cap;
+    size_t mem;         /* compressed bytes held in memory */
+    FILE *spill;        /* the temporary file, NULL until needed */
+    off_t spill_len;
+};
+
+gb_store *gb_store_new(HPDF_Doc pdf)
+{
+    gb_store *s = calloc(1, sizeof *s);
+    if (s) s->pdf = pdf;
+    return s;
+}
+
+void gb_store_free(gb_store *s)
+{
+    if (!s) return;
+    for (size_t i = 0; i < s->n; i++) free(s->pages[i].z);
+    free(s->pages);
+    if (s->spill) fclose(s->spill);
+    free(s);
+}
+
+int gb_store_count(const gb_store *s) { return (int)s->n; }
+
+double gb_store_height(const gb_store *s, int i)
+{
+    return i >= 0 && (size_t)i < s->n ? s->pages[i].h : 0;
+}
+
+const char *gb_store_font_name(unsigned k, char buf[8])
+{
+    snprintf(buf, 8, "F%u", k % 1000u);
+    return buf;
+}
+
+static int oom(gb_err *e) { return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory"); }
+
+/* ---- compressing: libharu's deflate between two callback streams ---- */
+
+typedef struct rsrc { const unsigned char *p; size_t len, pos; } rsrc;
+typedef struct wbuf { unsigned char *p; size_t len, cap; int oom; } wbuf;
+
+static HPDF_STATUS r_read(HPDF_Stream st, HPDF_BYTE *ptr, HPDF_UINT *siz)
+{
+    rsrc *r = st->attr;
+    size_t k = r->len - r->pos < *siz ? r->len - r->pos : *siz;
+    memcpy(ptr, r->p + r->pos, k);
+    r->pos += k;
+    if (k < *siz) {
+        *siz = (HPDF_UINT)k;
+        return HPDF_STREAM_EOF;
+    }
+    return HPDF_OK;
+}
+
+static HPDF_STATUS r_seek(HPDF_Stream st, HPDF_INT pos, HPDF_WhenceMode mode)
+{
+    rsrc *r = st->attr;
+    long long base = mode == HPDF_SEEK_CUR ? (long long)r->pos
+                     : mode == HPDF_SEEK_END ? (long long)r->len : 0;
+    long long to = base + pos;
+    if (to < 0 || to > (long long)r->len) return HPDF_STREAM_EOF;
+    r->pos = (size_t)to;
+    return HPDF_OK;
+}
+
+static HPDF_INT32 r_tell(HPDF_Stream st) { return (HPDF_INT32)((rsrc *)st->attr)->pos; }
+static HPDF_UINT32 r_size(HPDF_Stream st) { return (HPDF_UINT32)((rsrc *)st->attr)->len; }
+
+static HPDF_STATUS w_write(HPDF_Stream st, const HPDF_BYTE *ptr, HPDF_UINT siz)
+{
+    wbuf *w = st->attr;
+    if (w->len + siz > w->cap) {
+        size_t c = w->cap ? w->cap : 4096;
+        while (c < w->len + siz) c *= 2;
+        unsigned char *p = realloc(w->p, c);
+        if (!p) {
+            w->oom = 1;
+            return HPDF_FAILD_TO_ALLOC_MEM;
+        }
+        w->p = p;
+        w->cap = c;
+    }
+    memcpy(w->p + w->len, ptr, siz);
+    w->len += siz;
+    return HPDF_OK;
+}
+
+/* content[0..len) deflated into *out (malloc'ed, *outlen bytes). 0 or GB_EINTERNAL. */
+static int compress(gb_store *s, const char *content, size_t len, unsigned char **out,
+                    size_t *outlen, gb_err *e)
+{
+    *out = NULL;
+    *outlen = 0;
+    if (!len) return 0;
+    if (len > 0x7FFFFFFF) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "page content too large");
+    rsrc r = {(const unsigned char *)content, len, 0};
+    wbuf w = {NULL, 0, 0, 0};
+    HPDF_MMgr mm = s->pdf->mmgr;
+    HPDF_Stream src = HPDF_CallbackReader_New(mm, r_read, r_seek, r_tell, r_size, &r);
+    HPDF_Stream dst = src ? HPDF_CallbackWriter_New(mm, w_write, &w) : NULL;
+    HPDF_STATUS st = dst ? HPDF_Stream_WriteToStream(src, dst, HPDF_STREAM_FILTER_FLATE_DECODE,
+                                                     NULL)
+                         : HPDF_FAILD_TO_ALLOC_MEM;
+    if (src) HPDF_Stream_Free(src);
+    if (dst) HPDF_Stream_Free(dst);
+    if (st != HPDF_OK || w.oom) {
+        free(w.p);
+        return w.oom || st == HPDF_FAILD_TO_ALLOC_MEM
+                   ? oom(e)
+                   : gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
+                                "libharu cannot compress a page (error 0x%04X)", (unsigned)st);
+    }
+    *out = w.p;
+    *outlen = w.len;
+    return 0;
+}
+
+/* ---- keeping ---- */
+
+static page_rec *append(gb_store *s)
+{
+    if (s->n == s->cap) {
+        size_t c = s->cap ? s->cap * 2 : 16;
+        page_rec *p = realloc(s->pages, c * sizeof *p);
+        if (!p) return NULL;
+        s->pages = p;
+        s->cap = c;
+    }
+    page_rec *r = &s->pages[s->n];
+    memset(r, 0, sizeof *r);
+    r->fd = -1;
+    return r;
+}
+
+/* Keeps z (zlen bytes, malloc'ed; taken over) as r's content: in memory while the store holds
+ * less than GB_STORE_MEMORY, else appended to the temporary file. */
+static int keep(gb_store *s, page_rec *r, unsigned char *z, size_t zlen, gb_err *e)
+{
+    r->zlen = zlen;
+    if (s->mem + zlen <= GB_STORE_MEMORY) {
+        r->z = z;
+        s->mem += zlen;
+        return 0;
+    }
+    if (!s->spill && !(s->spill = tmpfile())) {
+        free(z);
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
+                          "cannot create a temporary file for the pages: %s", strerror(errno));
+    }
+    int fd = fileno(s->spill);
+    size_t done = 0;
+    while (done < zlen) {
+        ssize_t k = pwrite(fd, z + done, zlen - done, s->spill_len + (off_t)done);
+        if (k <= 0) {
+            int err = errno;
+            free(z);
+            return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
+                              "cannot write the pages' temporary file: %s", strerror(err));
+        }
+        done += (size_t)k;
+    }
+    free(z);
+    r->z = NULL;
+    r->off = s->spill_len;
+    s->spill_len += (off_t)zlen;
+    return 0;
+}
+
+int gb_store_add(gb_store *s, double w, double h, const char *content, size_t len,
+                 unsigned faces, gb_err *e)
+{
+    unsigned char *z;
+    size_t zlen;
+    if (compress(s, content, len, &z, &zlen, e)) return -1;
+    page_rec *r = append(s);
+    if (!r) {
+        free(z);
+        oom(e);
+        return -1;
+    }
+    r->w = w;
+    r->h = h;
+    r->faces = faces;
+    if (keep(s, r, z, zlen, e)) return -1;
+    return (int)s->n++;
+}
+
+/* A spilled page's bytes back in memory (malloc'ed), or NULL with e set. */
+static unsigned char *read_back(const gb_store *s, const page_rec *r, gb_err *e)
+{
+    unsigned char *z = malloc(r->zlen ? r->zlen : 1);
+    if (!z) {
+        oom(e);
+        return NULL;
+    }
+    size_t done = 0;
+    while (done < r->zlen) {
+        ssize_t k = pread(fileno(s->spill), z + done, r->zlen - done, r->off + (off_t)done);
+        if (k <= 0) {
+            free(z);
+            gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "cannot read the pages' temporary file");
+            return NULL;
+        }
+        done += (size_t)k;
+    }
+    return z;
+}
+
+int gb_store_take(gb_store *dst, gb_store *src, gb_err *e)
+{
+    int first = (int)dst->n;
+    for (size_t i = 0; i < src->n; i++) {
+        page_rec *from = &src->pages[i];
+        unsigned char *z = from->z;
+        if (!z && from->zlen && !(z = read_back(src, from, e))) return -1;
+        if (from->z) src->mem -= from->zlen;
+        from->z = NULL;
+        page_rec *r = append(dst);
+        if (!r) {
+            free(z);
+            oom(e);
+            return -1;
+        }
+        r->w = from->w;
+        r->h = from->h;
+        r->faces = from->faces;
+        if (keep(dst, r, z, from->zlen, e)) return -1;
+        dst->n++;
+    }
+    for (size_t i = 0; i < src->n; i++) free(src->pages[i].z);
+    src->n = 0;
+    src->mem = 0;
+    return first;
+}
+
+/* ---- saving: each page's content read back by libharu through a callback stream ---- */
+
+static HPDF_STATUS p_read(HPDF_Stream st, HPDF_BYTE *ptr, HPDF_UINT *siz)
+{
+    page_rec *r = st->attr;
+    size_t k = r->zlen - r->pos < *siz ? r->zlen - r->pos : *siz;
+    if (r->z) {
+        memcpy(ptr, r->z + r->pos, k);
+    } else {
+        size_t done = 0;
+        while (done < k) {
+            ssize_t got = pread(r->fd, ptr + done, k - done, r->off + (off_t)(r->pos + done));
+            if (got <= 0) return HPDF_SetError(st->error, HPDF_FILE_IO_ERROR, 0);
+            done += (size_t)got;
+        }
+    }
+    r->pos += k;
+    if (k < *siz) {
+        *siz = (HPDF_UINT)k;
+        return HPDF_STREAM_EOF;
+    }
+    return HPDF_OK;
+}
+
+static HPDF_STATUS p_seek(HPDF_Stream st, HPDF_INT pos, HPDF_WhenceMode mode)
+{
+    page_rec *r = st->attr;
+    long long base = mode == HPDF_SEEK_CUR ? (long long)r->pos
+                     : mode == HPDF_SEEK_END ? (long long)r->zlen : 0;
+    long long to = base + pos;
+    if (to < 0 || to > (long long)r->zlen) return HPDF_STREAM_EOF;
+    r->pos = (size_t)to;
+    return HPDF_OK;
+}
+
+static HPDF_INT32 p_tell(HPDF_Stream st) { return (HPDF_INT32)((page_rec *)st->attr)->pos; }
+static HPDF_UINT32 p_size(HPDF_Stream st) { return (HPDF_UINT32)((page_rec *)st->attr)->zlen; }
+
+/* libharu drops a /Filter key from a stream dictionary whose filter is "none" when writing it;
+ * this hook writes the key after the others (HPDF_Dict_Write calls write_fn last). */
+static HPDF_STATUS write_flate(HPDF_Dict dict, HPDF_Stream out)
+{
+    (void)dict;
+    return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
+}
+
+int gb_store_to_pages(gb_store *s, HPDF_Font (*font_of)(void *ctx, unsigned k), void *ctx,
+                      HPDF_Page *pages, gb_err *e)
+{
+    HPDF_MMgr mm = s->pdf->mmgr;
+    for (size_t i = 0; i < s->n; i++) {
+        page_rec *r = &s->pages[i];
+        HPDF_Page p = HPDF_AddPage(s->pdf);
+        if (!p) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "libharu cannot add a page");
+        HPDF_Page_SetWidth(p, (HPDF_REAL)r->w);
+        HPDF_Page_SetHeight(p, (HPDF_REAL)r->h);
+        pages[i] = p;
+        HPDF_PageAttr pa = p->attr;
+        HPDF_STATUS st = HPDF_OK;
+        if (r->faces) {
+            HPDF_Dict res = HPDF_Page_GetInheritableItem(p, "Resources", HPDF_OCLASS_DICT);
+            HPDF_Dict fonts = res ? HPDF_Dict_New(mm) : NULL;
+            if (!fonts || HPDF_Dict_Add(res, "Font", fonts) != HPDF_OK)
+                return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "libharu cannot add fonts");
+            pa->fonts = fonts;
+            for (unsigned k = 0; k < 32 && st == HPDF_OK; k++) {
+                if (!(r->faces >> k & 1)) continue;
+                HPDF_Font f = font_of(ctx, k);
+                char name[8];
+                if (!f) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "no font for face %u", k);
+                st = HPDF_Dict_Add(fonts, gb_store_font_name(k, name), f);
+            }
+        }
+        if (st == HPDF_OK && r->zlen) {
+            /* The content is already compressed: libharu copies it as it is (filter none) and
+             * the dictionary says how to read it. */
+            r->pos = 0;
+            r->fd = s->spill ? fileno(s->spill) : -1;
+            HPDF_Stream in = HPDF_CallbackReader_New(mm, p_read, p_seek, p_tell, p_size, r);
+            if (!in) return oom(e);
+            HPDF_Stream_Free(pa->contents->stream);
+            pa->contents->stream = in;
+            pa->stream = in;
+            pa->contents->filter = HPDF_STREAM_FILTER_NONE;
+            pa->contents->write_fn = write_flate;
+        }
+        if (st != HPDF_OK)
+            return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
+                              "libharu error 0x%04X creating page %zu", (unsigned)st, i + 1);
+    }
+    return 0;
+}

@@ -1,0 +1,58 @@
+/* pdf_store.h — the finished pages of one PDF document before it is saved: each page's content
+ * stream compressed at once (libharu's deflate, HPDF_Stream_WriteToStream with
+ * HPDF_STREAM_FILTER_FLATE_DECODE), kept in memory up to GB_STORE_MEMORY bytes and in an
+ * unlinked temporary file beyond, and attached to libharu pages only when the document is
+ * saved. So a class set of any size holds a few dozen bytes per page in memory, not the page
+ * (LIBRARIES.md 2.1: libharu keeps a whole document in memory until it is saved), and pages can
+ * be built by another thread's document and moved here (gb_store_take).
+ *
+ * A store belongs to one document and one thread at a time. Sizes are points (1/72 in). */
+#ifndef GB_PDF_STORE_H
+#define GB_PDF_STORE_H
+
+#include "util/diag.h"
+
+#include <hpdf.h>
+#include <stddef.h>
+
+/* Compressed content beyond this many bytes goes to the temporary file. */
+#define GB_STORE_MEMORY ((size_t)4 << 20)
+
+typedef struct gb_store gb_store;
+
+/* An empty store compressing with pdf's memory manager (borrowed, must outlive the store).
+ * NULL when out of memory. */
+gb_store *gb_store_new(HPDF_Doc pdf);
+/* Frees the store, its memory and its temporary file (NULL is fine). */
+void gb_store_free(gb_store *s);
+
+/* Number of pages stored. */
+int gb_store_count(const gb_store *s);
+
+/* The height of stored page i (points); 0 for an index out of range. */
+double gb_store_height(const gb_store *s, int i);
+
+/* Stores a page of width w and height h whose content stream is content[0..len) (PDF
+ * operators), which uses the fonts of the faces in the bit set faces (bit k: resource name
+ * "F<k>", see gb_store_font_name). Returns the page's index, or -1 with GB_EINTERNAL in e
+ * (out of memory, the temporary file cannot be written, a libharu error). */
+int gb_store_add(gb_store *s, double w, double h, const char *content, size_t len,
+                 unsigned faces, gb_err *e);
+
+/* Moves every page of src (a store of another document, possibly built by another thread, now
+ * owned by the caller's thread) to the end of dst, in order; src is left empty. Returns the
+ * index in dst of src's first page, or -1 with GB_EINTERNAL in e. */
+int gb_store_take(gb_store *dst, gb_store *src, gb_err *e);
+
+/* The resource name of face k's font on every page: "F<k>" (buf of at least 8 bytes). */
+const char *gb_store_font_name(unsigned k, char buf[8]);
+
+/* Creates the libharu pages of pdf (the store's document) in order, each with its size, its
+ * compressed content (/Filter /FlateDecode; read back from the temporary file while saving)
+ * and its font resources: font_of(ctx, k) gives face k's HPDF_Font. pages receives the
+ * HPDF_Page of each stored page (gb_store_count entries). Call once, just before saving; the
+ * store must then live until HPDF_SaveToFile returns. 0 or GB_EINTERNAL. */
+int gb_store_to_pages(gb_store *s, HPDF_Font (*font_of)(void *ctx, unsigned k), void *ctx,
+                      HPDF_Page *pages, gb_err *e);
+
+#endif
