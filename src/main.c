@@ -1,5 +1,6 @@
 /* main.c — gradbook's command line: picks a command and runs it. */
 #include "cli/commands.h"
+#include "typeset/pdf_doc.h"
 
 #include <gsl/gsl_errno.h>
 #include <stdio.h>
@@ -25,7 +26,7 @@ static const char help[] =
     "  stress   draw many variants of an assignment: answer spreads and rejection counts\n"
     "           --assignment NAME --count N [--params FILE] [--set NAME=VALUE]...\n"
     "           [--template FILE] [--json]\n"
-    "  bench    measure training and check speed\n"
+    "  bench    speed figures: training, check, report, a class set (asserts nothing)\n"
     "  help     this text\n"
     "\n"
     "See README.md for the parameters file and every option.\n";
@@ -57,7 +58,11 @@ int main(int argc, char **argv)
         return 0;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (!strcmp(argv[1], commands[i].name)) return commands[i].run(argc, argv);
+        if (!strcmp(argv[1], commands[i].name)) {
+            int rc = commands[i].run(argc, argv);
+            gb_pdf_thread_done();   /* the faces this thread parsed (other threads free theirs) */
+            return rc;
+        }
     fprintf(stderr, "gradbook: unknown command '%s'\n\n%s", argv[1], help);
     return 2;
 }

@@ -75,7 +75,7 @@ int gb_booklet_add(gb_booklet *b, const gb_params *params, long seed, const gb_s
                    gb_err *e);
 
 /* One student's pages for a booklet, built by any thread (several at once: b is only read);
- * appended under an outline entry "Name (ID)" with the document's entries below it. */
+ * appended under an outline entry "Name (ID)" (the class set's outline lists the students). */
 /* Builds *out (NULL on failure). Errors as gb_doc_build. */
 int gb_booklet_part_build(const gb_booklet *b, const gb_params *params, long seed,
                           const gb_student *s, gb_booklet_part **out, gb_err *e);

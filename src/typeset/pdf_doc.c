@@ -180,6 +180,8 @@ void gb_pdf_doc_free(gb_pdf_doc *d)
     free(d);
 }
 
+void gb_pdf_thread_done(void) { gb_pdf_fonts_thread_done(); }
+
 int gb_pdf_doc_set_face(gb_pdf_doc *d, gb_face face, const char *ttf_path, gb_err *e)
 {
     return gb_pdf_fonts_set(d->fonts, face, ttf_path, e);
@@ -530,7 +532,6 @@ int gb_pdf_doc_append(gb_pdf_doc *d, gb_pdf_doc *src, const char *title, gb_err 
     if (d->saved || src->moved || d == src)
         return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
                           "gb_pdf_doc_append: document saved or already moved");
-    int shift = title ? 1 : 0;
     int rc = flush_page(d, e);
     if (!rc && !src->saved) rc = flush_page(src, e);
     if (!rc) rc = check(src, e, "moving pages");
@@ -538,14 +539,17 @@ int gb_pdf_doc_append(gb_pdf_doc *d, gb_pdf_doc *src, const char *title, gb_err 
     if (rc) return rc;
     if (title && !src->npages)
         return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "an outline entry for no pages");
-    /* outline levels must continue the document's (one step deeper at most) */
-    int last = title ? 1 : d->last_level;
-    for (size_t i = 0; i < src->nout; i++) {
-        if (src->outl[i].level + shift > last + 1 || src->outl[i].level + shift > 3)
+    /* With a title the entry stands for src's pages and src's own entries are left out (a
+     * class set lists its students; libharu keeps every entry in memory while saving).
+     * Without, src's levels must continue the document's (one step deeper at most). */
+    size_t nout = title ? 0 : src->nout;
+    int last = d->last_level;
+    for (size_t i = 0; i < nout; i++) {
+        if (src->outl[i].level > last + 1)
             return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
                               "moved outline entry of level %d after level %d",
-                              src->outl[i].level + shift, last);
-        last = src->outl[i].level + shift;
+                              src->outl[i].level, last);
+        last = src->outl[i].level;
     }
     int page0 = gb_store_take(d->store, src->store, e);
     if (page0 < 0) return e->code ? e->code : GB_EINTERNAL;
@@ -574,12 +578,11 @@ int gb_pdf_doc_append(gb_pdf_doc *d, gb_pdf_doc *src, const char *title, gb_err 
         r.dest += dest0;
         d->links[d->nlinks++] = r;
     }
-    for (size_t i = 0; i < src->nout; i++) {
+    for (size_t i = 0; i < nout; i++) {
         outline_rec *o = grow(d->outl, &d->cap_out, d->nout, sizeof *d->outl);
         if (!o) return oom(e);
         d->outl = o;
         outline_rec r = src->outl[i];
-        r.level += shift;
         if (r.dest >= 0) r.dest += dest0;
         d->outl[d->nout++] = r;
         src->outl[i].title = NULL;   /* moved */

@@ -104,11 +104,16 @@ const char *gb_pdf_error_text(unsigned long code);
 /* Moves every page of src (drawn by this or another thread, which is done with it; src may
  * have been saved) to the end of d, with its links, destinations, outline entries, page labels
  * and the glyphs its fonts drew; src is left empty (it can only be freed). With a title (UTF-8),
- * d gets a level-1 outline entry for src's first page and src's entries go one level below it;
- * without, src's levels must continue d's. The faces src drew with must be set to the same
+ * d gets a level-1 outline entry for src's first page instead of src's entries; without, src's
+ * entries are moved and their levels must continue d's. The faces src drew with must be set to the same
  * files in d. Afterwards d takes no more drawing until gb_pdf_page_add. This is how a class set
  * is built by several threads: one document per student, moved in roster order. Returns 0 or
  * GB_EINTERNAL. */
 int gb_pdf_doc_append(gb_pdf_doc *d, gb_pdf_doc *src, const char *title, gb_err *e);
+
+/* Frees what the calling thread keeps for its documents (the font faces it parsed, see
+ * pdf_fonts.h); a thread's are also freed when it ends. No document of this thread may be used
+ * afterwards. */
+void gb_pdf_thread_done(void);
 
 #endif

@@ -165,6 +165,7 @@ typedef struct face_slot {
     int finished;       /* /W, /ToUnicode and the font program are written */
     uint32_t *cache;    /* the thread's resolve table for this face's files (borrowed) */
     uint16_t *gid_cp;   /* per glyph id: the code point it was drawn for, 0 = not drawn */
+    unsigned nglyphs;   /* entries of gid_cp (the face's glyph count) */
 } face_slot;
 
 struct gb_pdf_fonts {
@@ -459,6 +460,7 @@ HPDF_Font gb_pdf_fonts_font(gb_pdf_fonts *f, gb_face face)
     if (!def) return NULL;
     HPDF_TTFontDefAttr a = def->attr;
     s->gid_cp = calloc(a->num_glyphs ? a->num_glyphs : 1, sizeof *s->gid_cp);
+    s->nglyphs = s->gid_cp ? a->num_glyphs : 0;
     HPDF_Dict font = s->gid_cp ? HPDF_Dict_New(f->pdf->mmgr) : NULL;
     HPDF_Dict cid = font ? HPDF_Dict_New(f->pdf->mmgr) : NULL;
     HPDF_Array desc = cid ? HPDF_Array_New(f->pdf->mmgr) : NULL;
@@ -532,7 +534,8 @@ unsigned gb_pdf_fonts_code(gb_pdf_fonts *f, const gb_glyph_use *u)
     if ((int)u->face < 0 || u->face >= GB_FACE_COUNT) return 0;
     face_slot *s = &f->slot[u->face];
     if (!s->font && !gb_pdf_fonts_font(f, u->face)) return 0;
-    unsigned gid = glyph_id(s->def, u->cp);
+    uint32_t c = u->cp <= 0xFFFF ? s->lf->gid[u->cp] : 0;
+    unsigned gid = (c & LF_KNOWN) ? (c & 0xFFFF) : glyph_id(s->def, u->cp);
     if (gid && !s->gid_cp[gid]) s->gid_cp[gid] = (uint16_t)u->cp;
     return gid;
 }
@@ -680,12 +683,12 @@ int gb_pdf_fonts_merge(gb_pdf_fonts *dst, const gb_pdf_fonts *src, gb_err *e)
             return gb_err_set(e, dst->err.code ? dst->err.code : GB_EINTERNAL, NULL, 0, 0,
                               "%s", dst->err.code ? dst->err.msg
                                                   : "no font for a face of a moved page");
-        HPDF_TTFontDefAttr a = to->def->attr, b = from->def->attr;
-        if (a->num_glyphs != b->num_glyphs || strcmp(to->path, from->path))
+        /* only src's own record is read: its thread (and the faces it parsed) may be gone */
+        if (to->nglyphs != from->nglyphs || strcmp(to->path, from->path))
             return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
                               "pages drawn with '%s' moved to a document drawing with '%s'",
                               from->path, to->path);
-        for (unsigned g = 0; g < a->num_glyphs; g++)
+        for (unsigned g = 0; g < to->nglyphs; g++)
             if (from->gid_cp[g] && !to->gid_cp[g]) to->gid_cp[g] = from->gid_cp[g];
     }
     return 0;
@@ -714,10 +717,17 @@ static double m_advance(void *ctx, gb_face face, const char *s, size_t len, doub
     gb_pdf_fonts *f = ctx;
     long sum = 0;
     size_t i = 0;
+    const uint32_t *cache = (int)face >= 0 && face < GB_FACE_COUNT ? f->slot[face].cache : NULL;
     while (i < len) {
-        uint32_t cp;
-        i += gb_utf8_decode(s + i, len - i, &cp);
-        sum += gb_pdf_fonts_resolve(f, face, cp).advance;
+        uint32_t cp, c;
+        if ((unsigned char)s[i] < 0x80) cp = (unsigned char)s[i++];
+        else i += gb_utf8_decode(s + i, len - i, &cp);
+        /* the advance straight from the resolve table when it is known (the common case) */
+        if (cache && cp <= 0xFFFF && ((c = cache[cp]) & CACHE_VALID)) sum += (long)(c & 0xFFFF);
+        else {
+            sum += gb_pdf_fonts_resolve(f, face, cp).advance;
+            if (!cache && (int)face >= 0 && face < GB_FACE_COUNT) cache = f->slot[face].cache;
+        }
     }
     return (double)sum * size / 1000.0;
 }

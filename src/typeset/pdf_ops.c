@@ -77,14 +77,17 @@ static void milli(gb_ops *o, long long m)
     gb_ops_raw(o, p, (size_t)(tmp + sizeof tmp - p));
 }
 
-/* v in thousandths, rounded half away from zero; non-finite or huge values give 0 and fail. */
+/* v in thousandths, rounded half away from zero to whole hundredths; non-finite or huge values
+ * give 0 and fail. */
 static long long to_milli(gb_ops *o, double v)
 {
     if (!isfinite(v) || fabs(v) > 1e12) {
         o->failed = 1;
         return 0;
     }
-    return llround(v * 1000.0);
+    /* hundredths of a point (1/7200 in): far below any device's resolution; the writer still
+     * counts in thousandths, so relative moves stay exact sums */
+    return llround(v * 100.0) * 10;
 }
 
 void gb_ops_num(gb_ops *o, double v) { milli(o, to_milli(o, v)); }

@@ -6,8 +6,8 @@
  * 512-byte buffer byte by byte and format every number with 5 decimals on each call, and a
  * text object per word makes the stream 3-4 times longer than needed; on a worksheet they were
  * a third of all work (LIBRARIES.md 2.1, measured with callgrind). Here each text item is one
- * BT..ET at most, moves are relative (Td) in exact thousandths of a point, and numbers carry at
- * most 3 decimals (0.001 pt, far below a device pixel).
+ * BT..ET at most, moves are relative (Td) and exact, and numbers carry at most 2 decimals
+ * (0.01 pt, far below a device pixel; TJ displacements 0.01/1000 em).
  *
  * Units: points (1/72 in), y upward from the page's lower-left corner; colours 0..1. Text codes
  * are 16-bit character codes of a Type0 font with /Identity-H encoding (pdf_fonts.h gives them).
@@ -47,7 +47,7 @@ int gb_ops_failed(const gb_ops *o);
 
 /* Appends len raw bytes. */
 void gb_ops_raw(gb_ops *o, const char *s, size_t len);
-/* Appends v in the shortest form with at most 3 decimals ("12.5", "-0.125", "3"). */
+/* Appends v in the shortest form with at most 2 decimals ("12.5", "-0.13", "3"). */
 void gb_ops_num(gb_ops *o, double v);
 
 /* ---- graphics state (valid inside and outside text objects) ---- */

@@ -57,7 +57,14 @@ double gb_store_height(const gb_store *s, int i)
 
 const char *gb_store_font_name(unsigned k, char buf[8])
 {
-    snprintf(buf, 8, "F%u", k % 1000u);
+    /* called for every change of font: no printf */
+    char *p = buf;
+    *p++ = 'F';
+    k %= 1000u;
+    if (k >= 100) *p++ = (char)('0' + k / 100);
+    if (k >= 10) *p++ = (char)('0' + k / 10 % 10);
+    *p++ = (char)('0' + k % 10);
+    *p = '\0';
     return buf;
 }
 
@@ -139,7 +146,9 @@ static int compress(gb_store *s, const char *content, size_t len, unsigned char 
                    : gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
                                 "libharu cannot compress a page (error 0x%04X)", (unsigned)st);
     }
-    *out = w.p;
+    /* keep what was written, not the doubling slack */
+    unsigned char *fit = w.len ? realloc(w.p, w.len) : NULL;
+    *out = fit ? fit : w.p;
     *outlen = w.len;
     return 0;
 }
@@ -308,33 +317,57 @@ static HPDF_STATUS write_flate(HPDF_Dict dict, HPDF_Stream out)
     return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
 }
 
+/* The resources and media box every page inherits from the page tree's root (ISO 32000-1
+ * 7.7.3.4): one /Font dictionary naming every face used, instead of a copy on each page. In a
+ * class set of 1,000 students that is 8,000 dictionaries fewer in libharu's memory while it
+ * writes the file. 0 or GB_EINTERNAL. */
+static int shared_resources(gb_store *s, HPDF_Font (*font_of)(void *ctx, unsigned k), void *ctx,
+                            gb_err *e)
+{
+    HPDF_MMgr mm = s->pdf->mmgr;
+    HPDF_Dict root = s->pdf->root_pages;
+    unsigned faces = 0;
+    for (size_t i = 0; i < s->n; i++) faces |= s->pages[i].faces;
+    HPDF_Dict res = HPDF_Dict_New(mm), fonts = res ? HPDF_Dict_New(mm) : NULL;
+    if (!fonts) return oom(e);
+    HPDF_STATUS st = HPDF_Dict_Add(root, "Resources", res);
+    if (st == HPDF_OK) st = HPDF_Dict_Add(res, "Font", fonts);
+    for (unsigned k = 0; k < 32 && st == HPDF_OK; k++) {
+        if (!(faces >> k & 1)) continue;
+        HPDF_Font f = font_of(ctx, k);
+        char name[8];
+        if (!f) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "no font for face %u", k);
+        st = HPDF_Dict_Add(fonts, gb_store_font_name(k, name), f);
+    }
+    if (st == HPDF_OK && s->n) {
+        HPDF_Box box = {0, 0, (HPDF_REAL)s->pages[0].w, (HPDF_REAL)s->pages[0].h};
+        st = HPDF_Dict_Add(root, "MediaBox", HPDF_Box_Array_New(mm, box));
+    }
+    return st == HPDF_OK ? 0 : gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
+                                          "libharu error 0x%04X sharing page resources",
+                                          (unsigned)st);
+}
+
 int gb_store_to_pages(gb_store *s, HPDF_Font (*font_of)(void *ctx, unsigned k), void *ctx,
                       HPDF_Page *pages, gb_err *e)
 {
     HPDF_MMgr mm = s->pdf->mmgr;
+    if (shared_resources(s, font_of, ctx, e)) return GB_EINTERNAL;
     for (size_t i = 0; i < s->n; i++) {
         page_rec *r = &s->pages[i];
         HPDF_Page p = HPDF_AddPage(s->pdf);
         if (!p) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "libharu cannot add a page");
-        HPDF_Page_SetWidth(p, (HPDF_REAL)r->w);
-        HPDF_Page_SetHeight(p, (HPDF_REAL)r->h);
         pages[i] = p;
         HPDF_PageAttr pa = p->attr;
-        HPDF_STATUS st = HPDF_OK;
-        if (r->faces) {
-            HPDF_Dict res = HPDF_Page_GetInheritableItem(p, "Resources", HPDF_OCLASS_DICT);
-            HPDF_Dict fonts = res ? HPDF_Dict_New(mm) : NULL;
-            if (!fonts || HPDF_Dict_Add(res, "Font", fonts) != HPDF_OK)
-                return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "libharu cannot add fonts");
-            pa->fonts = fonts;
-            for (unsigned k = 0; k < 32 && st == HPDF_OK; k++) {
-                if (!(r->faces >> k & 1)) continue;
-                HPDF_Font f = font_of(ctx, k);
-                char name[8];
-                if (!f) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "no font for face %u", k);
-                st = HPDF_Dict_Add(fonts, gb_store_font_name(k, name), f);
-            }
+        /* resources (a /ProcSet only) and a media box of the common size come from the root */
+        HPDF_Dict_RemoveElement(p, "Resources");
+        if (r->w == s->pages[0].w && r->h == s->pages[0].h) {
+            HPDF_Dict_RemoveElement(p, "MediaBox");
+        } else {
+            HPDF_Box box = {0, 0, (HPDF_REAL)r->w, (HPDF_REAL)r->h};
+            HPDF_Dict_Add(p, "MediaBox", HPDF_Box_Array_New(mm, box));
         }
+        HPDF_STATUS st = HPDF_OK;
         if (st == HPDF_OK && r->zlen) {
             /* The content is already compressed: libharu copies it as it is (filter none) and
              * the dictionary says how to read it. */
