@@ -34,6 +34,13 @@ measure() { # measure LABEL CMD...: prints "seconds peak-KB" of the command
 }
 set -- $(measure "$GRADBOOK" variants --count 1000 --assignment bench --outdir "$vtmp/v1000")
 echo "gradbook variants: 1000 worksheet+key pairs in $1 s ($(python3 -c "print(f'{1000/$1:.1f}')") pairs per second), peak memory $(( $2 / 1024 )) MB"
-set -- $(measure "$GRADBOOK" variants --count 200 --assignment bench --booklet --outdir "$vtmp/b200")
-echo "gradbook variants --booklet: 200 students (worksheets, keys and the booklet) in $1 s, peak memory $(( $2 / 1024 )) MB"
+set -- $(measure "$GRADBOOK" variants --count 1000 --assignment bench --booklet --outdir "$vtmp/b1000")
+echo "gradbook variants --booklet: 1000 students (worksheets, keys, answer sheets and the class set) in $1 s ($(python3 -c "print(f'{1000/$1:.1f}')") students per second), peak memory $(( $2 / 1024 )) MB"
+rm -rf "$vtmp/b1000"
+# The class set alone (parts built on every core, appended in order): students per second and
+# how its peak memory grows with the class (libharu holds a document's objects while saving).
+for n in 500 1000 2000; do
+  set -- $(measure env GB_BENCH_ONLY=booklet GB_BENCH_BOOKLET=$n "$GRADBOOK" bench)
+  echo "class set alone: $n students in $1 s, peak memory $(( $2 / 1024 )) MB"
+done
 rm -rf "$vtmp"

@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -218,6 +219,9 @@ int gb_cmd_bench(int argc, char **argv)
         fputs("usage: gradbook bench\n", stderr);
         return 2;
     }
+    /* GB_BENCH_ONLY=booklet: the class set alone (tests/bench.sh measures its memory) */
+    const char *only = getenv("GB_BENCH_ONLY");
+    if (only && !strcmp(only, "booklet")) return bench_booklet() ? 1 : 0;
     int rc = bench_sgd();
     if (!rc) rc = bench_check();
     if (!rc) rc = bench_report();
