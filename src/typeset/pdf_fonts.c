@@ -166,6 +166,7 @@ typedef struct face_slot {
     uint32_t *cache;    /* the thread's resolve table for this face's files (borrowed) */
     uint16_t *gid_cp;   /* per glyph id: the code point it was drawn for, 0 = not drawn */
     unsigned nglyphs;   /* entries of gid_cp (the face's glyph count) */
+    int shared;         /* font and gid_cp belong to an earlier slot with the same file */
 } face_slot;
 
 struct gb_pdf_fonts {
@@ -194,7 +195,7 @@ void gb_pdf_fonts_free(gb_pdf_fonts *f)
     if (!f) return;
     for (int i = 0; i < GB_FACE_COUNT; i++) {
         free(f->slot[i].path);
-        free(f->slot[i].gid_cp);
+        if (!f->slot[i].shared) free(f->slot[i].gid_cp);
     }
     free(f);
 }
@@ -458,6 +459,18 @@ HPDF_Font gb_pdf_fonts_font(gb_pdf_fonts *f, gb_face face)
     if (s->font) return s->font;
     HPDF_FontDef def = parsed(f, face);
     if (!def) return NULL;
+    /* Faces set to one file (the template's sans is often the serif) share one PDF font. */
+    for (int j = 0; j < GB_FACE_COUNT; j++) {
+        face_slot *o = &f->slot[j];
+        if (j != (int)face && o->font && !o->shared && !strcmp(o->path, s->path)) {
+            s->font = o->font;
+            s->cidfont = o->cidfont;
+            s->gid_cp = o->gid_cp;
+            s->nglyphs = o->nglyphs;
+            s->shared = 1;
+            return s->font;
+        }
+    }
     HPDF_TTFontDefAttr a = def->attr;
     s->gid_cp = calloc(a->num_glyphs ? a->num_glyphs : 1, sizeof *s->gid_cp);
     s->nglyphs = s->gid_cp ? a->num_glyphs : 0;
@@ -677,7 +690,7 @@ int gb_pdf_fonts_merge(gb_pdf_fonts *dst, const gb_pdf_fonts *src, gb_err *e)
 {
     for (int i = 0; i < GB_FACE_COUNT; i++) {
         const face_slot *from = &src->slot[i];
-        if (!from->font || !from->gid_cp) continue;
+        if (!from->font || !from->gid_cp || from->shared) continue;
         face_slot *to = &dst->slot[i];
         if (!to->font && !gb_pdf_fonts_font(dst, (gb_face)i))
             return gb_err_set(e, dst->err.code ? dst->err.code : GB_EINTERNAL, NULL, 0, 0,
@@ -699,7 +712,7 @@ int gb_pdf_fonts_finish(gb_pdf_fonts *f, gb_err *e)
     if (f->err.code) return gb_err_set(e, f->err.code, NULL, 0, 0, "%s", f->err.msg);
     for (int i = 0; i < GB_FACE_COUNT; i++) {
         face_slot *s = &f->slot[i];
-        if (!s->font || s->finished) continue;
+        if (!s->font || s->finished || s->shared) continue;
         s->finished = 1;
         HPDF_STATUS st = finish_face(f->pdf, s);
         if (st != HPDF_OK)
