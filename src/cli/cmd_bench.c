@@ -6,6 +6,7 @@
 #include "cli/options.h"
 #include "util/datadir.h"
 #include "model/exercise.h"
+#include "model/variants.h"
 #include "numerics/gradcheck.h"
 #include "numerics/training.h"
 
@@ -120,17 +121,20 @@ static int bench_report(void)
     return rc ? 1 : 0;
 }
 
-/* A class set: n students' worksheets in one booklet PDF, built as `gradbook variants
- * --booklet` builds it when nothing else is asked: parts on every core, appended in order by
- * this thread. (variants itself lays each worksheet out once for the student's file and the
+/* A class set: n students' worksheets (each student's own variant) in one booklet PDF, built as
+ * `gradbook variants --booklet` builds it when nothing else is asked: parts on every core,
+ * appended in order by this thread. (variants itself lays each worksheet out once for the student's file and the
  * booklet, so there the class set costs little beyond the files.) */
 typedef struct bk_run {
     gb_booklet *b;
     const gb_params *p;
+    gb_question_spec *qs;
+    size_t nq;
     int n, next, failed;
     gb_booklet_part **parts;
     unsigned char *ready;
     pthread_mutex_t mu;
+    pthread_mutex_t base_mu;   /* gb_params getters keep buffers in the base (params.h) */
     pthread_cond_t cv;
 } bk_run;
 
@@ -144,10 +148,17 @@ static void *bk_worker(void *arg)
         if (i >= r->n) break;
         char id[32];
         snprintf(id, sizeof id, "%d", i + 1);
-        gb_student s = {id, id, id, "00000000", 0};
         gb_err e = {0};
         gb_booklet_part *part = NULL;
-        if (gb_booklet_part_build(r->b, r->p, -1, &s, &part, &e)) gb_err_print(&e);
+        /* each student's own variant, as `gradbook variants --count N --booklet` draws it */
+        gb_variant v;
+        pthread_mutex_lock(&r->base_mu);
+        int rc = gb_variant_draw(r->p, "bench", id, r->qs, r->nq, NULL, NULL, &v, NULL, &e);
+        pthread_mutex_unlock(&r->base_mu);
+        gb_student s = {id, id, id, rc ? "00000000" : v.hash, 0};
+        if (!rc) rc = gb_booklet_part_build(r->b, v.params, -1, &s, &part, &e);
+        if (rc) gb_err_print(&e);
+        gb_variant_free(&v);
         pthread_mutex_lock(&r->mu);
         r->parts[i] = part;
         r->ready[i] = 1;
@@ -171,9 +182,16 @@ static int bench_booklet(void)
     bk_run r = {0};
     r.p = p;
     r.n = n;
+    if (gb_doc_questions(tpl, p, &r.qs, &r.nq, &e)) {
+        gb_err_print(&e);
+        gb_params_free(p);
+        unlink(out);
+        return 1;
+    }
     r.parts = calloc((size_t)n, sizeof *r.parts);
     r.ready = calloc((size_t)n, 1);
     pthread_mutex_init(&r.mu, NULL);
+    pthread_mutex_init(&r.base_mu, NULL);
     pthread_cond_init(&r.cv, NULL);
     double t0 = now();
     r.b = r.parts && r.ready ? gb_booklet_new(tpl, 0, &e) : NULL;
@@ -202,10 +220,12 @@ static int bench_booklet(void)
     free(r.parts);
     free(r.ready);
     pthread_cond_destroy(&r.cv);
+    pthread_mutex_destroy(&r.base_mu);
     pthread_mutex_destroy(&r.mu);
+    free(r.qs);
     if (rc && e.code) gb_err_print(&e);
     else if (!rc)
-        printf("booklet (templates/worksheet.ini, one variant): %d students on %u threads in "
+        printf("booklet (templates/worksheet.ini, a variant each): %d students on %u threads in "
                "%.2f s, %.0f students per second\n", n, jobs, dt, n / dt);
     gb_params_free(p);
     unlink(out);
