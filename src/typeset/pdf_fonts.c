@@ -25,7 +25,7 @@ enum { SLOT_UNSET = 0, SLOT_SET, SLOT_PARSED, SLOT_FAILED };
  *
  * libharu parses a TrueType file in ~1.5 ms (LoadTTFontFromFile reads it in small pieces);
  * a class of 200 students would parse each face 600 times. So each thread keeps the faces it
- * has parsed, in a libharu document of its own that is never saved ("the loader"), with the
+ * has parsed ("the loader"), each in a libharu document of its own that is never saved, with the
  * glyph id of each code point and each glyph's ink box looked up once. A document's fonts
  * (gb_pdf_fonts) use the faces of the thread that creates it; libharu's per-glyph "used" flags
  * are set from the document's own record only while its subset program is written
@@ -33,6 +33,8 @@ enum { SLOT_UNSET = 0, SLOT_SET, SLOT_PARSED, SLOT_FAILED };
 
 typedef struct loaded_face {
     char *path;
+    HPDF_Doc pdf;           /* a document of its own: libharu knows fonts by name, and two
+                               files may share one (a lean DejaVu Serif and the full one) */
     HPDF_FontDef def;
     uint32_t *gid;          /* per BMP code point: LF_KNOWN | glyph id (0 = absent) */
     int16_t (*box)[4];      /* per glyph: ink box (1/1000 em), valid where box_ok */
@@ -49,7 +51,6 @@ typedef struct resolve_table {
 } resolve_table;
 
 typedef struct loader {
-    HPDF_Doc pdf;
     unsigned long err, detail;   /* the last libharu error of a load */
     loaded_face *faces;
     size_t n, cap;
@@ -70,6 +71,7 @@ static void loader_free(void *p)
         free(l->faces[i].gid);
         free(l->faces[i].box);
         free(l->faces[i].box_ok);
+        HPDF_Free(l->faces[i].pdf);
     }
     free(l->faces);
     for (size_t i = 0; i < l->nrt; i++) {
@@ -77,7 +79,6 @@ static void loader_free(void *p)
         free(l->rt[i].cache);
     }
     free(l->rt);
-    if (l->pdf) HPDF_Free(l->pdf);
     free(l);
 }
 
@@ -105,11 +106,6 @@ static loader *thread_loader(void)
     if (tl_loader) return tl_loader;
     loader *l = calloc(1, sizeof *l);
     if (!l) return NULL;
-    l->pdf = HPDF_New(on_loader_error, l);
-    if (!l->pdf) {
-        free(l);
-        return NULL;
-    }
     pthread_once(&loader_once, loader_key_make);
     pthread_setspecific(loader_key, l);   /* freed when the thread ends */
     return tl_loader = l;
@@ -133,22 +129,26 @@ static loaded_face *load_face(const char *path, unsigned long *err, unsigned lon
         l->cap = c;
     }
     l->err = l->detail = 0;
-    const char *name = HPDF_LoadTTFontFromFile(l->pdf, path, HPDF_TRUE);
-    HPDF_FontDef def = name ? HPDF_GetFontDef(l->pdf, name) : NULL;
+    HPDF_Doc pdf = HPDF_New(on_loader_error, l);
+    if (!pdf) return NULL;
+    const char *name = HPDF_LoadTTFontFromFile(pdf, path, HPDF_TRUE);
+    HPDF_FontDef def = name ? HPDF_GetFontDef(pdf, name) : NULL;
     if (!def) {
         *err = l->err;
         *detail = l->detail;
-        HPDF_ResetError(l->pdf);
+        HPDF_Free(pdf);
         return NULL;
     }
     loaded_face *lf = &l->faces[l->n];
     memset(lf, 0, sizeof *lf);
+    lf->pdf = pdf;
     lf->def = def;
     lf->path = strdup(path);
     lf->gid = calloc(0x10000, sizeof *lf->gid);
     if (!lf->path || !lf->gid) {
         free(lf->path);
         free(lf->gid);
+        HPDF_Free(pdf);
         return NULL;
     }
     l->n++;
@@ -699,8 +699,8 @@ int gb_pdf_fonts_merge(gb_pdf_fonts *dst, const gb_pdf_fonts *src, gb_err *e)
         /* only src's own record is read: its thread (and the faces it parsed) may be gone */
         if (to->nglyphs != from->nglyphs || strcmp(to->path, from->path))
             return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
-                              "pages drawn with '%s' moved to a document drawing with '%s'",
-                              from->path, to->path);
+                              "pages drawn with '%s' (%u glyphs) moved to a document drawing with '%s' (%u)",
+                              from->path, from->nglyphs, to->path, to->nglyphs);
         for (unsigned g = 0; g < to->nglyphs; g++)
             if (from->gid_cp[g] && !to->gid_cp[g]) to->gid_cp[g] = from->gid_cp[g];
     }
