@@ -505,6 +505,376 @@ static int cleanup(void)
     return 0;
 }
 
+/* ---- gb_pdf_doc_append: documents moved into one, as a class set does ---- */
+
+#include <pthread.h>
+
+/* Builds a document of two pages ("<tag> page one", "<tag> page two"; size w x h), a link on
+ * each page to the other, two outline entries "<tag> chapter" (level 1, page 1) and "<tag>
+ * section" (level 2, page 2), and a page label "<tag>-1" from its first page. fancy adds a bold
+ * line with characters the other documents never draw (its glyphs must travel with the pages).
+ * No CUnit assertion here: it runs in worker threads too. 0 or an error code with e set. */
+static int build_two_pages(const char *tag, int fancy, double w, double h, gb_pdf_doc **out,
+                           gb_err *e)
+{
+    *out = NULL;
+    gb_pdf_doc *d = gb_pdf_doc_new(e);
+    if (!d) return GB_EINTERNAL;
+    int rc = gb_pdf_doc_set_face(d, GB_FACE_SERIF, SERIF, e);
+    if (!rc) rc = gb_pdf_doc_set_face(d, GB_FACE_SERIF_BOLD, BOLD, e);
+    int d1 = gb_pdf_dest_new(d), d2 = gb_pdf_dest_new(d);
+    char t1[64], t2[64], line[64], pre[16];
+    snprintf(t1, sizeof t1, "%s chapter", tag);
+    snprintf(t2, sizeof t2, "%s section", tag);
+    snprintf(pre, sizeof pre, "%s-", tag);
+    if (!rc && (d1 < 0 || d2 < 0)) rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "dest_new");
+    if (!rc) rc = gb_pdf_outline_add(d, 1, t1, d1, e);
+    if (!rc) rc = gb_pdf_outline_add(d, 2, t2, d2, e);
+    for (int pg = 0; pg < 2 && !rc; pg++) {
+        gb_dlist *dl = gb_dlist_new();
+        snprintf(line, sizeof line, "%s page %s", tag, pg ? "two" : "one");
+        rc = gb_dl_text(dl, GB_FACE_SERIF, 14, 0, 0, line, strlen(line), GB_BLACK);
+        if (!rc && fancy) {
+            const char *f = "Gr\xc3\xbc\xc3\x9f" "e \xcf\x83\xe2\x80\xb2(z) \xe2\x88\x82";
+            rc = gb_dl_text(dl, GB_FACE_SERIF_BOLD, 14, 0, -30, f, strlen(f), GB_BLACK);
+        }
+        if (!rc) rc = gb_dl_link(dl, 0, -3, 100, 14, pg ? d1 : d2);
+        if (!rc && gb_pdf_page_add(d, w, h, e) != pg) rc = e->code ? e->code : GB_EINTERNAL;
+        if (!rc) rc = gb_pdf_page_draw(d, dl, 40, h - 60, e);
+        if (!rc) rc = gb_pdf_dest_place(d, pg ? d2 : d1, pg, 0, h, e);
+        gb_dlist_free(dl);
+    }
+    if (!rc) rc = gb_pdf_page_label(d, 0, GB_LABEL_DECIMAL, 1, pre, e);
+    if (rc) {
+        gb_pdf_doc_free(d);
+        return rc;
+    }
+    *out = d;
+    return 0;
+}
+
+/* The text of each page of pdf (pdftotext, pages split at form feeds) into pages[0..max), white
+ * space squashed; returns the number of pages and the buffer to free in *buf. */
+static int page_texts(const char *pdf, char **pages, int max, char **buf)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "pdftotext -q '%s' -", pdf);
+    *buf = NULL;
+    if (gb_test_run(cmd, buf) != 0 || !*buf) return -1;
+    int n = 0;
+    char *p = *buf;
+    while (p && *p && n < max) {
+        char *ff = strchr(p, '\f');
+        if (ff) *ff = '\0';
+        pages[n++] = squash(p);
+        p = ff ? ff + 1 : NULL;
+    }
+    return n;
+}
+
+/* Page index (0-based) that object obj is, or -1. */
+static int page_index(const char *pdf, size_t len, int obj)
+{
+    for (int i = 0; i < 64; i++) {
+        int o = page_obj(pdf, len, i);
+        if (o < 0) return -1;
+        if (o == obj) return i;
+    }
+    return -1;
+}
+
+/* The page (0-based) that the first link annotation of page `page` leads to, or -1. */
+static int link_of_page(const char *pdf, size_t len, int page)
+{
+    char hdr[32];
+    snprintf(hdr, sizeof hdr, "\n%d 0 obj", page_obj(pdf, len, page));
+    const char *o = find(pdf, len, hdr);
+    const char *end = o ? find(o, len - (size_t)(o - pdf), "endobj") : NULL;
+    const char *an = o ? find(o, len - (size_t)(o - pdf), "/Annots [") : NULL;
+    if (!an || an > end) return -1;
+    snprintf(hdr, sizeof hdr, "\n%d 0 obj", atoi(an + 9));
+    const char *a = find(pdf, len, hdr);
+    return a ? page_index(pdf, len, link_target(pdf, len, a)) : -1;
+}
+
+/* The page (0-based) that the outline entry titled t leads to; -1 without a destination, -2
+ * when there is no such entry. */
+static int outline_page(const char *pdf, size_t len, const char *t)
+{
+    char hex[256];
+    utf16hex(t, hex);
+    const char *o = find(pdf, len, hex);
+    if (!o) return -2;
+    const char *end = find(o, len - (size_t)(o - pdf), "endobj");
+    const char *dst = find(o, len - (size_t)(o - pdf), "/Dest ");
+    if (!dst || !end || dst > end) return -1;
+    return page_index(pdf, len, link_target(pdf, len, o));
+}
+
+/* pdffonts: number of fonts and how many of them are embedded. */
+static void count_fonts(const char *pdf, int *fonts, int *embedded)
+{
+    char cmd[600], *out = NULL;
+    snprintf(cmd, sizeof cmd, "pdffonts '%s'", pdf);
+    *fonts = *embedded = 0;
+    if (gb_test_run(cmd, &out) != 0 || !out) { free(out); return; }
+    int line = 0;
+    for (char *l = strtok(out, "\n"); l; l = strtok(NULL, "\n")) {
+        if (line++ < 2) continue;   /* header and rule */
+        (*fonts)++;
+        /* columns: name type encoding emb sub uni object ID */
+        char name[200], type[40], type2[40], enc[40], emb[8];
+        if (sscanf(l, "%199s %39s %39s %39s %7s", name, type, type2, enc, emb) == 5 &&
+            !strcmp(type, "CID") && !strcmp(emb, "yes"))
+            (*embedded)++;
+    }
+    free(out);
+}
+
+/* Number of pages pdfinfo reports, -1 on failure. */
+static int pdf_pages(const char *pdf)
+{
+    char cmd[600], *out = NULL;
+    snprintf(cmd, sizeof cmd, "pdfinfo '%s'", pdf);
+    int n = -1;
+    if (gb_test_run(cmd, &out) == 0 && out) {
+        const char *p = strstr(out, "\nPages:");
+        if (p) n = atoi(p + 7);
+    }
+    free(out);
+    return n;
+}
+
+/* Checks that the saved file holds the pages of the documents tags[0..ndocs), two each, in
+ * order, with their links, fonts embedded, and page sizes. */
+static void check_appended(const char *path, const char *const *tags, const double (*size)[2],
+                           int ndocs)
+{
+    int n = 2 * ndocs;
+    GB_ASSERT_MSG(pdf_pages(path) == n, "pdfinfo: %d pages, want %d", pdf_pages(path), n);
+    char *pages[16], *buf = NULL;
+    int got = page_texts(path, pages, 16, &buf);
+    GB_ASSERT_MSG(got >= n, "pdftotext gave %d pages", got);
+    for (int i = 0; i < n && i < got; i++) {
+        char want[64];
+        snprintf(want, sizeof want, "%s page %s", tags[i / 2], i % 2 ? "two" : "one");
+        GB_ASSERT_MSG(strstr(pages[i], want) != NULL, "page %d: '%s', want '%s'", i + 1,
+                      pages[i], want);
+        /* no other document's text on it */
+        for (int k = 0; k < ndocs; k++)
+            if (k != i / 2)
+                GB_ASSERT_MSG(strstr(pages[i], tags[k]) == NULL, "page %d shows '%s': '%s'",
+                              i + 1, tags[k], pages[i]);
+    }
+    free(buf);
+    int fonts, emb;
+    count_fonts(path, &fonts, &emb);
+    GB_ASSERT_MSG(fonts >= 1 && emb == fonts, "%d fonts, %d embedded", fonts, emb);
+    size_t len = 0;
+    char *s = gb_test_slurp(path, &len);
+    if (!s) { GB_ASSERT_MSG(0, "cannot read %s", path); return; }
+    for (int i = 0; i < n; i++) {
+        int to = link_of_page(s, len, i), want = i % 2 ? i - 1 : i + 1;
+        GB_ASSERT_MSG(to == want, "the link on page %d leads to page %d, want %d", i + 1,
+                      to + 1, want + 1);
+    }
+    free(s);
+    char cmd[600], *out = NULL;
+    snprintf(cmd, sizeof cmd, "pdfinfo -f 1 -l %d '%s'", n, path);
+    gb_test_run(cmd, &out);
+    for (char *l = out ? strtok(out, "\n") : NULL; l; l = strtok(NULL, "\n")) {
+        int pg;
+        double w, h;
+        if (sscanf(l, "Page %d size: %lf x %lf", &pg, &w, &h) == 3 && pg >= 1 && pg <= n)
+            GB_ASSERT_MSG(w == size[(pg - 1) / 2][0] && h == size[(pg - 1) / 2][1],
+                          "page %d is %g x %g", pg, w, h);
+    }
+    free(out);
+}
+
+static void test_append_with_title(void)
+{
+    gb_err e = {0};
+    gb_pdf_doc *a = NULL, *b = NULL, *c = NULL;
+    int rc = build_two_pages("Anna", 0, 400, 500, &a, &e);
+    if (!rc) rc = build_two_pages("Boris", 1, 420, 600, &b, &e);
+    GB_ASSERT_MSG(rc == 0, "building: %s", e.msg);
+    if (rc) { gb_pdf_doc_free(a); gb_pdf_doc_free(b); return; }
+    rc = gb_pdf_doc_append(a, b, "Boris B\xc3\xa4r", &e);
+    GB_ASSERT_MSG(rc == 0, "append: %s", e.msg);
+    GB_ASSERT_MSG(gb_pdf_page_count(a) == 4, "%d pages after append", gb_pdf_page_count(a));
+    /* b is spent: appending it again, anywhere, is refused */
+    gb_err_clear(&e);
+    GB_ASSERT_MSG(gb_pdf_doc_append(a, b, NULL, &e) == GB_EINTERNAL, "b appended twice");
+    gb_err_clear(&e);
+    rc = build_two_pages("Clara", 0, 400, 500, &c, &e);
+    GB_ASSERT_MSG(rc == 0 && gb_pdf_doc_append(c, b, "again", &e) == GB_EINTERNAL,
+                  "moved b appended to a third document");
+    /* a document cannot be appended to itself */
+    gb_err_clear(&e);
+    GB_ASSERT_MSG(c && gb_pdf_doc_append(c, c, NULL, &e) == GB_EINTERNAL, "self append");
+    gb_pdf_doc_free(c);
+    /* the moved pages take no drawing; a new page does */
+    gb_dlist *dl = gb_dlist_new();
+    gb_dl_text(dl, GB_FACE_SERIF, 10, 0, 0, "late", 4, GB_BLACK);
+    gb_err_clear(&e);
+    GB_ASSERT_MSG(gb_pdf_page_draw(a, dl, 10, 10, &e) == GB_EINTERNAL,
+                  "drawing on a moved page accepted");
+    gb_dlist_free(dl);
+    const char *path = tpath("append_title.pdf");
+    gb_err_clear(&e);
+    rc = gb_pdf_doc_save(a, path, &e);
+    GB_ASSERT_MSG(rc == 0, "save: %s", e.msg);
+    const char *tags[] = {"Anna", "Boris"};
+    const double size[][2] = {{400, 500}, {420, 600}};
+    if (!rc) check_appended(path, tags, size, 2);
+    /* the glyphs only b drew came along: the bold line extracts on pages 3 and 4 */
+    char *pages[8], *buf = NULL;
+    int n = page_texts(path, pages, 8, &buf);
+    const char *fancy = "Gr\xc3\xbc\xc3\x9f" "e \xcf\x83\xe2\x80\xb2(z) \xe2\x88\x82";
+    GB_ASSERT_MSG(n >= 4 && strstr(pages[2], fancy) && strstr(pages[3], fancy),
+                  "b's bold line lost: '%s' / '%s'", n >= 4 ? pages[2] : "", n >= 4 ? pages[3] : "");
+    free(buf);
+    int fonts, emb;
+    count_fonts(path, &fonts, &emb);
+    GB_ASSERT_MSG(fonts == 2 && emb == 2, "%d fonts (want serif and bold), %d embedded", fonts, emb);
+    /* the outline: a's entries, then the title leading to b's first page; b's own entries are
+     * left out */
+    size_t len = 0;
+    char *s = gb_test_slurp(path, &len);
+    if (s) {
+        GB_ASSERT_MSG(outline_page(s, len, "Anna chapter") == 0, "Anna chapter -> %d",
+                      outline_page(s, len, "Anna chapter"));
+        GB_ASSERT_MSG(outline_page(s, len, "Anna section") == 1, "Anna section -> %d",
+                      outline_page(s, len, "Anna section"));
+        GB_ASSERT_MSG(outline_page(s, len, "Boris B\xc3\xa4r") == 2, "title -> %d",
+                      outline_page(s, len, "Boris B\xc3\xa4r"));
+        /* b's page label moved with its pages: from page 3 (index 2) on */
+        GB_ASSERT_MSG(find(s, len, ">> 2 <<\n/S /D\n/P (Boris-)") != NULL, "b's page label");
+        GB_ASSERT_MSG(outline_page(s, len, "Boris chapter") == -2 &&
+                      outline_page(s, len, "Boris section") == -2,
+                      "b's own outline entries were kept");
+    }
+    free(s);
+    /* a saved document takes no more pages */
+    gb_pdf_doc *d2 = NULL;
+    gb_err_clear(&e);
+    rc = build_two_pages("Dora", 0, 400, 500, &d2, &e);
+    GB_ASSERT_MSG(rc == 0 && gb_pdf_doc_append(a, d2, NULL, &e) == GB_EINTERNAL,
+                  "append to a saved document accepted");
+    gb_pdf_doc_free(d2);
+    gb_pdf_doc_free(a);
+    gb_pdf_doc_free(b);
+}
+
+/* Without a title the moved document's outline entries come along, leading to its pages; a
+ * document that was saved on its own can still be moved. */
+static void test_append_untitled_saved(void)
+{
+    gb_err e = {0};
+    gb_pdf_doc *a = NULL, *b = NULL;
+    int rc = build_two_pages("Anna", 0, 400, 500, &a, &e);
+    if (!rc) rc = build_two_pages("Boris", 1, 420, 600, &b, &e);
+    GB_ASSERT_MSG(rc == 0, "building: %s", e.msg);
+    if (rc) { gb_pdf_doc_free(a); gb_pdf_doc_free(b); return; }
+    rc = gb_pdf_doc_save(b, tpath("boris_alone.pdf"), &e);
+    GB_ASSERT_MSG(rc == 0, "saving b: %s", e.msg);
+    rc = gb_pdf_doc_append(a, b, NULL, &e);
+    GB_ASSERT_MSG(rc == 0, "append of a saved document: %s", e.msg);
+    gb_err_clear(&e);
+    GB_ASSERT_MSG(gb_pdf_doc_append(a, b, NULL, &e) == GB_EINTERNAL,
+                  "a saved-and-moved document appended again");
+    /* a new page after the moved ones is drawn normally */
+    gb_dlist *dl = gb_dlist_new();
+    gb_dl_text(dl, GB_FACE_SERIF, 14, 0, 0, "Anna epilogue", 13, GB_BLACK);
+    gb_err_clear(&e);
+    rc = gb_pdf_page_add(a, 400, 500, &e) != 4;
+    if (!rc) rc = gb_pdf_page_draw(a, dl, 40, 440, &e);
+    GB_ASSERT_MSG(rc == 0, "page after append: %s", e.msg);
+    gb_dlist_free(dl);
+    const char *path = tpath("append_untitled.pdf");
+    rc = gb_pdf_doc_save(a, path, &e);
+    GB_ASSERT_MSG(rc == 0, "save: %s", e.msg);
+    gb_pdf_doc_free(a);
+    gb_pdf_doc_free(b);
+    GB_ASSERT_MSG(pdf_pages(path) == 5, "%d pages, want 5", pdf_pages(path));
+    char *pages[8], *buf = NULL;
+    int n = page_texts(path, pages, 8, &buf);
+    const char *want[] = {"Anna page one", "Anna page two", "Boris page one", "Boris page two",
+                          "Anna epilogue"};
+    for (int i = 0; i < 5; i++)
+        GB_ASSERT_MSG(i < n && strstr(pages[i], want[i]), "page %d: '%s', want '%s'", i + 1,
+                      i < n ? pages[i] : "", want[i]);
+    free(buf);
+    int fonts, emb;
+    count_fonts(path, &fonts, &emb);
+    GB_ASSERT_MSG(fonts == 2 && emb == 2, "%d fonts, %d embedded", fonts, emb);
+    size_t len = 0;
+    char *s = gb_test_slurp(path, &len);
+    if (!s) return;
+    const char *titles[] = {"Anna chapter", "Anna section", "Boris chapter", "Boris section"};
+    for (int i = 0; i < 4; i++)
+        GB_ASSERT_MSG(outline_page(s, len, titles[i]) == i, "'%s' leads to page %d, want %d",
+                      titles[i], outline_page(s, len, titles[i]) + 1, i + 1);
+    GB_ASSERT_MSG(find(s, len, ">> 2 <<\n/S /D\n/P (Boris-)") != NULL, "b's page label");
+    for (int i = 0; i < 4; i++) {
+        int to = link_of_page(s, len, i), w = i % 2 ? i - 1 : i + 1;
+        GB_ASSERT_MSG(to == w, "link on page %d leads to page %d, want %d", i + 1, to + 1, w + 1);
+    }
+    free(s);
+}
+
+/* A class set: worker threads each build a document and end; the main thread appends them. */
+typedef struct worker { const char *tag; gb_pdf_doc *doc; int rc; gb_err e; } worker;
+
+static void *build_in_thread(void *arg)
+{
+    worker *w = arg;
+    w->rc = build_two_pages(w->tag, 1, 420, 600, &w->doc, &w->e);
+    return w->doc;
+}
+
+static void test_append_from_threads(void)
+{
+    worker w[2] = {{"Carla", NULL, 0, {0}}, {"Dmitri", NULL, 0, {0}}};
+    pthread_t th[2];
+    int started[2] = {0, 0};
+    for (int i = 0; i < 2; i++) started[i] = pthread_create(&th[i], NULL, build_in_thread, &w[i]) == 0;
+    void *ret[2] = {NULL, NULL};
+    for (int i = 0; i < 2; i++)
+        if (started[i]) pthread_join(th[i], &ret[i]);
+    GB_ASSERT_MSG(started[0] && started[1], "pthread_create failed");
+    for (int i = 0; i < 2; i++)
+        GB_ASSERT_MSG(w[i].rc == 0 && w[i].doc && ret[i] == w[i].doc, "thread %d: %s", i,
+                      w[i].e.msg);
+    gb_err e = {0};
+    gb_pdf_doc *a = NULL;
+    int rc = build_two_pages("Anna", 0, 400, 500, &a, &e);
+    GB_ASSERT_MSG(rc == 0, "building: %s", e.msg);
+    /* roster order: Dmitri, then Carla (not the order the threads were started in) */
+    if (!rc && w[1].doc) rc = gb_pdf_doc_append(a, w[1].doc, "Dmitri", &e);
+    if (!rc && w[0].doc) rc = gb_pdf_doc_append(a, w[0].doc, "Carla", &e);
+    GB_ASSERT_MSG(rc == 0, "append: %s", e.msg);
+    const char *path = tpath("append_threads.pdf");
+    if (!rc) rc = gb_pdf_doc_save(a, path, &e);
+    GB_ASSERT_MSG(rc == 0, "save: %s", e.msg);
+    gb_pdf_doc_free(a);
+    gb_pdf_doc_free(w[0].doc);
+    gb_pdf_doc_free(w[1].doc);
+    if (rc) return;
+    const char *tags[] = {"Anna", "Dmitri", "Carla"};
+    const double size[][2] = {{400, 500}, {420, 600}, {420, 600}};
+    check_appended(path, tags, size, 3);
+    size_t len = 0;
+    char *s = gb_test_slurp(path, &len);
+    if (s) {
+        GB_ASSERT_MSG(outline_page(s, len, "Dmitri") == 2 && outline_page(s, len, "Carla") == 4,
+                      "titles lead to pages %d and %d, want 3 and 5",
+                      outline_page(s, len, "Dmitri") + 1, outline_page(s, len, "Carla") + 1);
+    }
+    free(s);
+}
+
 GB_TEST_SUITE(pdf_doc)
 {
     CU_pSuite s = CU_add_suite("pdf_doc", NULL, cleanup);
@@ -518,4 +888,7 @@ GB_TEST_SUITE(pdf_doc)
     GB_ADD(s, test_missing_glyph);
     GB_ADD(s, test_bad_input);
     GB_ADD(s, test_composite_cjk_glyph_drawn);
+    GB_ADD(s, test_append_with_title);
+    GB_ADD(s, test_append_untitled_saved);
+    GB_ADD(s, test_append_from_threads);
 }

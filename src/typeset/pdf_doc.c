@@ -598,7 +598,13 @@ int gb_pdf_doc_append(gb_pdf_doc *d, gb_pdf_doc *src, const char *title, gb_err 
         src->labels[i].prefix = NULL;   /* moved */
     }
     d->missing += src->missing;
-    src->saved = src->moved = 1;   /* emptied: nothing more may be drawn, saved or moved */
+    /* emptied: nothing more may be drawn, saved or moved */
+    src->saved = src->moved = 1;
+    src->npages = 0;
+    for (size_t i = 0; i < src->nout; i++) free(src->outl[i].title);   /* left out, or NULL */
+    for (size_t i = 0; i < src->nlabels; i++) free(src->labels[i].prefix);
+    src->nlinks = src->nout = src->nlabels = 0;
+    src->ndests = 0;
     return 0;
 }
 

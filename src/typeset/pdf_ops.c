@@ -48,13 +48,14 @@ void gb_ops_raw(gb_ops *o, const char *s, size_t len)
 
 static void str(gb_ops *o, const char *s) { gb_ops_raw(o, s, strlen(s)); }
 
-/* Appends the integer count of thousandths m as a decimal number followed by a space. */
-static void milli(gb_ops *o, long long m)
+/* Appends the integer count of thousandths m as a decimal number, followed by a space when
+ * space is set. */
+static void milli_sp(gb_ops *o, long long m, int space)
 {
     char tmp[32], *p = tmp + sizeof tmp;
     int neg = m < 0;
     unsigned long long u = neg ? 0ULL - (unsigned long long)m : (unsigned long long)m;
-    *--p = ' ';
+    if (space) *--p = ' ';
     unsigned frac = (unsigned)(u % 1000);
     u /= 1000;
     if (frac) {
@@ -76,6 +77,8 @@ static void milli(gb_ops *o, long long m)
     if (neg) *--p = '-';
     gb_ops_raw(o, p, (size_t)(tmp + sizeof tmp - p));
 }
+
+static void milli(gb_ops *o, long long m) { milli_sp(o, m, 1); }
 
 /* v in thousandths, rounded half away from zero to whole hundredths; non-finite or huge values
  * give 0 and fail. */
@@ -219,8 +222,7 @@ void gb_ops_text(gb_ops *o, double x, double y, const uint16_t *codes, size_t n,
         double t = -gap * 1000.0 / size;
         if (fabs(t) >= 0.005) {
             long long c = llround(t * 100.0);   /* 2 decimals: 1e-5 em */
-            milli(o, c * 10);
-            o->len--;   /* no space needed before the string */
+            milli_sp(o, c * 10, 0);   /* no space needed before the string */
         }
     } else {
         end_tj(o);

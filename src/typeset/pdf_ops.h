@@ -13,8 +13,9 @@
  * are 16-bit character codes of a Type0 font with /Identity-H encoding (pdf_fonts.h gives them).
  *
  * Errors: the writer never fails midway; when memory runs out it stops appending and
- * gb_ops_failed turns true (the caller reports GB_EINTERNAL). NaN or infinite numbers are
- * written as 0 and also set the failure flag: the caller checks coordinates first. */
+ * gb_ops_failed turns true (the caller reports GB_EINTERNAL). A NaN, infinite or huge number
+ * also sets the failure flag; once set, nothing more is appended until gb_ops_clear (the caller
+ * checks coordinates first). */
 #ifndef GB_PDF_OPS_H
 #define GB_PDF_OPS_H
 
