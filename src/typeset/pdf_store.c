@@ -72,35 +72,14 @@ static int oom(gb_err *e) { return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out 
 
 /* ---- compressing: libharu's deflate between two callback streams ---- */
 
-typedef struct rsrc { const unsigned char *p; size_t len, pos; } rsrc;
 typedef struct wbuf { unsigned char *p; size_t len, cap; int oom; } wbuf;
 
-static HPDF_STATUS r_read(HPDF_Stream st, HPDF_BYTE *ptr, HPDF_UINT *siz)
-{
-    rsrc *r = st->attr;
-    size_t k = r->len - r->pos < *siz ? r->len - r->pos : *siz;
-    memcpy(ptr, r->p + r->pos, k);
-    r->pos += k;
-    if (k < *siz) {
-        *siz = (HPDF_UINT)k;
-        return HPDF_STREAM_EOF;
-    }
-    return HPDF_OK;
-}
-
-static HPDF_STATUS r_seek(HPDF_Stream st, HPDF_INT pos, HPDF_WhenceMode mode)
-{
-    rsrc *r = st->attr;
-    long long base = mode == HPDF_SEEK_CUR ? (long long)r->pos
-                     : mode == HPDF_SEEK_END ? (long long)r->len : 0;
-    long long to = base + pos;
-    if (to < 0 || to > (long long)r->len) return HPDF_STREAM_EOF;
-    r->pos = (size_t)to;
-    return HPDF_OK;
-}
-
-static HPDF_INT32 r_tell(HPDF_Stream st) { return (HPDF_INT32)((rsrc *)st->attr)->pos; }
-static HPDF_UINT32 r_size(HPDF_Stream st) { return (HPDF_UINT32)((rsrc *)st->attr)->len; }
+/* libharu reads a page's content through these (page_rec.z in memory, or the temporary file at
+ * page_rec.off): when compressing it, and when writing the compressed bytes into the file. */
+static HPDF_STATUS p_read(HPDF_Stream st, HPDF_BYTE *ptr, HPDF_UINT *siz);
+static HPDF_STATUS p_seek(HPDF_Stream st, HPDF_INT pos, HPDF_WhenceMode mode);
+static HPDF_INT32 p_tell(HPDF_Stream st);
+static HPDF_UINT32 p_size(HPDF_Stream st);
 
 static HPDF_STATUS w_write(HPDF_Stream st, const HPDF_BYTE *ptr, HPDF_UINT siz)
 {
@@ -129,10 +108,14 @@ static int compress(gb_store *s, const char *content, size_t len, unsigned char 
     *outlen = 0;
     if (!len) return 0;
     if (len > 0x7FFFFFFF) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "page content too large");
-    rsrc r = {(const unsigned char *)content, len, 0};
+    page_rec r;
+    memset(&r, 0, sizeof r);
+    r.z = (unsigned char *)(uintptr_t)content;   /* only read */
+    r.zlen = len;
+    r.fd = -1;
     wbuf w = {NULL, 0, 0, 0};
     HPDF_MMgr mm = s->pdf->mmgr;
-    HPDF_Stream src = HPDF_CallbackReader_New(mm, r_read, r_seek, r_tell, r_size, &r);
+    HPDF_Stream src = HPDF_CallbackReader_New(mm, p_read, p_seek, p_tell, p_size, &r);
     HPDF_Stream dst = src ? HPDF_CallbackWriter_New(mm, w_write, &w) : NULL;
     HPDF_STATUS st = dst ? HPDF_Stream_WriteToStream(src, dst, HPDF_STREAM_FILTER_FLATE_DECODE,
                                                      NULL)
