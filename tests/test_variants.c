@@ -509,6 +509,58 @@ static void test_saturation_and_low_loss(void)
     }
 }
 
+/* The value of name in a variant's "full" text ("name=value;..."), NAN when absent. */
+static double full_value(const char *full, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = full; (p = strstr(p, name)); p += n)
+        if ((p == full || p[-1] == ';' || p[-1] == '|') && p[n] == '=') return strtod(p + n + 1, NULL);
+    return NAN;
+}
+
+/* perceptron = vary with saturation: an asked perceptron is redrawn until |z| <= saturation. Its
+ * z is recomputed here from the weights and inputs the variant records (w.x + b). */
+static void test_perceptron_saturation(void)
+{
+    gb_question_spec qs[2] = {question("perceptron.yhat", ".6f", "abs:0.000001"),
+                              question("C", ".4f", "rel:0.5%")};
+    gb_params *p = sample_params("sigmoid", set_b,
+                                 "x = -2:2:0.5\nW = -1:1:0.1\nperceptron = vary\nsaturation = 2\n");
+    GB_ASSERT_MSG(p != NULL, "parameters");
+    if (!p) return;
+    gb_variant_stats st = {0};
+    size_t redrawn = 0, n = 60;
+    for (size_t i = 0; i < n; i++) {
+        char key[16];
+        snprintf(key, sizeof key, "k%zu", i);
+        gb_variant v;
+        gb_err e = {0};
+        int rc = gb_variant_draw(p, "perc", key, qs, 2, NULL, NULL, &v, &st, &e);
+        GB_ASSERT_MSG(rc == 0, "draw %s: %s", key, e.msg);
+        if (rc) continue;
+        double z = full_value(v.full, "perceptron.b");
+        for (int k = 0; k < 3; k++) {
+            char w[32], x[32];
+            snprintf(w, sizeof w, "perceptron.w[%d]", k);
+            snprintf(x, sizeof x, "perceptron.x[%d]", k);
+            z += full_value(v.full, w) * full_value(v.full, x);
+        }
+        GB_ASSERT_MSG(isfinite(z) && fabs(z) <= 2 + 1e-9, "%s: perceptron z = %g", key, z);
+        /* the seed is the variant's unless it was redrawn */
+        char want[32];
+        snprintf(want, sizeof want, "%lu", v.seed);
+        const char *got = gb_params_get(v.params, "perceptron", "seed");
+        if (!got || strcmp(got, want)) redrawn++;
+        gb_variant_free(&v);
+    }
+    /* Inputs (2, 3, 4) with Glorot weights often give |z| > 2: some must have been redrawn, and
+     * each redraw is counted as a saturated rejection. */
+    GB_ASSERT_MSG(redrawn > 0 && st.rejected[GB_REJECT_SATURATED] >= redrawn,
+                  "%zu redrawn, %zu counted", redrawn, st.rejected[GB_REJECT_SATURATED]);
+    gb_params_free(p);
+    remove(tmp_path);
+}
+
 /* ---------------------------------------------------------------- a roster (case 10's acceptance) */
 
 typedef struct seen {
@@ -783,6 +835,7 @@ GB_TEST_SUITE(variants)
     GB_ADD(s, test_case07_transposed);
     GB_ADD(s, test_kink);
     GB_ADD(s, test_saturation_and_low_loss);
+    GB_ADD(s, test_perceptron_saturation);
     GB_ADD(s, test_roster_300);
     GB_ADD(s, test_duplicate_callback);
     GB_ADD(s, test_max_draws);

@@ -211,6 +211,7 @@ typedef struct ctx {
     int have_saturation, have_min_loss;
     unsigned long max_draws;
     int vary_perceptron;       /* [variants] perceptron = vary: its Glorot seed is the variant's */
+    int perceptron_asked;      /* a question asks a perceptron.* quantity */
     gb_exercise ex;
     int ex_loaded;
     gb_model *m;
@@ -592,6 +593,7 @@ static int setup_questions(ctx *c, const gb_question_spec *qs, size_t nq, gb_err
         if (add_deps(c, qs[i].name)) return oom(e);
         if (!strncmp(qs[i].name, "perceptron.", 11)) perceptron = 1;
     }
+    c->perceptron_asked = perceptron;
     const gb_net *net = c->ex.net;
     size_t nz = 1;
     for (size_t l = 1; l <= net->L; l++) nz += net->n[l];
@@ -638,6 +640,52 @@ static int setup_questions(ctx *c, const gb_question_spec *qs, size_t nq, gb_err
         if (c->slots[i].r) c->ovr[c->slots[i].qi] = c->tovr[c->slots[i].qi] = 1;
     for (size_t t = 0; t < c->n1 * c->n1; t++) c->tovr[c->w1[t]] = 1;
     return 0;
+}
+
+/* The perceptron's z for parameters p (its weights drawn from p's perceptron.seed). */
+static int perceptron_z(const gb_params *p, double *z, gb_err *e)
+{
+    gb_exercise ex;
+    int rc = gb_exercise_load(&ex, p, -1, e);
+    if (rc) return rc;
+    gb_model *m = gb_exercise_model(&ex);
+    int ok = 0;
+    if (m) *z = gb_model_value(m, "perceptron.z", &ok);
+    if (!m) rc = oom(e);
+    else if (!ok || !isfinite(*z))
+        rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "variants: no finite perceptron.z");
+    gb_model_free(m);
+    gb_exercise_free(&ex);
+    return rc;
+}
+
+/* perceptron = vary: sets out->params' perceptron.seed to the variant's seed, so the perceptron's
+ * weights are drawn as Keras would from it. When the perceptron is asked and its |z| exceeds
+ * saturation (a saturated neuron: the output is 0 or 1 to the printed digits), the k-th redraw
+ * (k = 1, 2, ...) uses the seed fold(FNV-1a("<variant seed>/<k>")), at most max_draws times;
+ * each redraw counts as a "saturated" rejection. GB_EINPUT when none is acceptable. */
+static int perceptron_seed(ctx *c, const char *key, gb_variant *out, size_t *rejected,
+                           gb_err *e)
+{
+    unsigned long pseed = out->seed;
+    for (unsigned long k = 0;; k++) {
+        char set[64];
+        snprintf(set, sizeof set, "perceptron.seed=%lu", pseed);
+        int rc = gb_params_set(out->params, set, e);
+        if (rc || !c->have_saturation || !c->perceptron_asked) return rc;
+        double z = 0;
+        if ((rc = perceptron_z(out->params, &z, e))) return rc;
+        if (fabs(z) <= c->saturation) return 0;
+        rejected[GB_REJECT_SATURATED]++;
+        if (k + 1 >= c->max_draws)
+            return gb_err_set(e, GB_EINPUT, NULL, 0, 0,
+                              "variants: the perceptron's |z| exceeds saturation = %g for %lu "
+                              "seeds of key '%s': raise saturation or set perceptron = fixed",
+                              c->saturation, k + 1, key);
+        char text[48];
+        int n = snprintf(text, sizeof text, "%lu/%lu", out->seed, k + 1);
+        pseed = fold(fnv1a(FNV_BASIS, text, (size_t)n));
+    }
 }
 
 /* Everything a draw needs from the base parameters and the questions. */
@@ -905,12 +953,7 @@ int gb_variant_draw(const gb_params *base, const char *assignment, const char *k
     if (!rc) {
         out->attempts = (unsigned)attempt;
         rc = make_params(&c, base, &out->params, e);
-        if (!rc && c.vary_perceptron) {
-            /* The perceptron's weights drawn as Keras would, from the variant's own seed. */
-            char set[64];
-            snprintf(set, sizeof set, "perceptron.seed=%lu", out->seed);
-            rc = gb_params_set(out->params, set, e);
-        }
+        if (!rc && c.vary_perceptron) rc = perceptron_seed(&c, key, out, local, e);
         if (!rc) rc = verify_params(&c, out->params, out, e);
         if (!rc)
             snprintf(out->hash, sizeof out->hash, "%08lx",

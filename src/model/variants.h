@@ -14,7 +14,10 @@
  *   kink_margin = 0.05    reject when a leaky-ReLU |z| is below this (shared/cases/01)
  *   max_draws = 1000      give up (an error) after this many rejected draws
  *   perceptron = vary     the perceptron's Glorot seed ([perceptron] seed) becomes the variant's
- *                         seed, so its weights differ between students too ("fixed": keep it)
+ *                         seed, so its weights differ between students too ("fixed": keep it);
+ *                         when the perceptron is asked and its |z| exceeds saturation, the k-th
+ *                         redraw (k = 1, 2, ...) seeds it with fold(FNV-1a("<seed>/<k>")), the
+ *                         seed in decimal (counted as "saturated" rejections)
  * A rule is a grid LO:HI:STEP, a set {A, B, ...} (at most 64 values) or one number. Without the
  * key, saturation and min_loss are not checked, kink_margin is 0.05 and max_draws 1000.
  * Rule names: x, W, b, y, eta (a family); W1, b2 (a layer); x[0], W[1][0][1], b[1][0], y[0] (an
