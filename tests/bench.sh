@@ -39,7 +39,7 @@ echo "gradbook variants --booklet: 1000 students (worksheets, keys, answer sheet
 rm -rf "$vtmp/b1000"
 # The class set alone (parts built on every core, appended in order): students per second and
 # how its peak memory grows with the class (libharu holds a document's objects while saving).
-for n in 500 1000 2000; do
+for n in 500 1000 3000; do
   set -- $(measure env GB_BENCH_ONLY=booklet GB_BENCH_BOOKLET=$n "$GRADBOOK" bench)
   echo "class set alone: $n students in $1 s, peak memory $(( $2 / 1024 )) MB"
 done

@@ -332,26 +332,64 @@ int gb_doc_questions(const char *template_path, const gb_params *params, gb_ques
 struct gb_booklet {
     gb_template tpl;
     chapters cs;         /* parsed once for the whole class */
-    gb_pdf_doc *pdf;
-    size_t students;
+    time_t date;
+    gb_pdf_doc *pdf;     /* the current volume */
+    size_t students;     /* appended to the current volume */
+    char *stem;          /* gb_booklet_output: path without ".pdf"; NULL: gb_booklet_save's */
+    int volumes;         /* write stem-<k>.pdf volumes ... */
+    size_t per_volume;   /* ... of this many students */
+    int volume;          /* number of the current volume (1, 2, ...) */
 };
+
+/* A new empty volume document with the template's faces and information. */
+static int new_volume(gb_booklet *b, gb_err *e)
+{
+    if (!(b->pdf = gb_pdf_doc_new(e))) return e->code ? e->code : GB_EINTERNAL;
+    int rc = set_faces(b->pdf, &b->tpl, e);
+    if (!rc) {
+        gb_pdf_info info = {b->tpl.title, b->tpl.author, b->tpl.subject, b->tpl.keywords,
+                            "gradbook", b->date};
+        rc = gb_pdf_doc_set_info(b->pdf, &info, e);
+    }
+    b->students = 0;
+    return rc;
+}
 
 gb_booklet *gb_booklet_new(const char *template_path, time_t date, gb_err *e)
 {
     gb_booklet *b = calloc(1, sizeof *b);
     if (!b) { gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory"); return NULL; }
+    b->date = date;
+    b->volume = 1;
     int rc = gb_template_load(&b->tpl, template_path, e);
     if (!rc) rc = chapters_load(&b->cs, &b->tpl, e);
     if (!rc) rc = resolve_date(&b->tpl, date, e);
-    if (!rc && !(b->pdf = gb_pdf_doc_new(e))) rc = GB_EINTERNAL;
-    if (!rc) rc = set_faces(b->pdf, &b->tpl, e);
-    if (!rc) {
-        gb_pdf_info info = {b->tpl.title, b->tpl.author, b->tpl.subject, b->tpl.keywords,
-                            "gradbook", date};
-        rc = gb_pdf_doc_set_info(b->pdf, &info, e);
-    }
+    if (!rc) rc = new_volume(b, e);
     if (rc) { gb_booklet_free(b); return NULL; }
     return b;
+}
+
+int gb_booklet_output(gb_booklet *b, const char *stem, size_t students, size_t per_volume,
+                      gb_err *e)
+{
+    if (!stem || !per_volume)
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "gb_booklet_output: no stem or volume");
+    free(b->stem);
+    if (!(b->stem = strdup(stem))) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+    b->volumes = students > per_volume;
+    b->per_volume = per_volume;
+    return 0;
+}
+
+/* The file of the current volume (malloc'ed), or NULL when out of memory. */
+static char *volume_path(const gb_booklet *b)
+{
+    size_t n = strlen(b->stem) + 32;
+    char *p = malloc(n);
+    if (!p) return NULL;
+    if (b->volumes) snprintf(p, n, "%s-%d.pdf", b->stem, b->volume);
+    else snprintf(p, n, "%s.pdf", b->stem);
+    return p;
 }
 
 void gb_booklet_part_free(gb_booklet_part *p)
@@ -392,6 +430,17 @@ int gb_booklet_append(gb_booklet *b, gb_booklet_part *part, gb_err *e)
     if (!rc) rc = gb_pdf_doc_append(b->pdf, part->pdf, part->title, e);
     if (!rc) b->students++;
     gb_booklet_part_free(part);
+    if (!rc && b->volumes && b->students == b->per_volume) {
+        /* a full volume is written now and its memory released */
+        char *path = volume_path(b);
+        rc = path ? gb_pdf_doc_save(b->pdf, path, e)
+                  : gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+        free(path);
+        gb_pdf_doc_free(b->pdf);
+        b->pdf = NULL;
+        b->volume++;
+        if (!rc) rc = new_volume(b, e);
+    }
     return rc;
 }
 
@@ -405,13 +454,22 @@ int gb_booklet_add(gb_booklet *b, const gb_params *params, long seed, const gb_s
 
 int gb_booklet_save(gb_booklet *b, const char *output, gb_err *e)
 {
-    return gb_pdf_doc_save(b->pdf, output, e);
+    if (output) return gb_pdf_doc_save(b->pdf, output, e);
+    if (!b->stem) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "booklet: no output set");
+    /* the last volume, unless the previous one ended exactly with the class */
+    if (b->volumes && !b->students && b->volume > 1) return 0;
+    char *path = volume_path(b);
+    if (!path) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+    int rc = gb_pdf_doc_save(b->pdf, path, e);
+    free(path);
+    return rc;
 }
 
 void gb_booklet_free(gb_booklet *b)
 {
     if (!b) return;
     gb_pdf_doc_free(b->pdf);
+    free(b->stem);
     chapters_free(&b->cs);
     gb_template_free(&b->tpl);
     free(b);

@@ -83,7 +83,20 @@ int gb_booklet_part_build(const gb_booklet *b, const gb_params *params, long see
  * called by one thread, in roster order. 0 or GB_EINTERNAL (then the booklet is spoiled). */
 int gb_booklet_append(gb_booklet *b, gb_booklet_part *part, gb_err *e);
 void gb_booklet_part_free(gb_booklet_part *p);
-/* Writes the booklet atomically. Call once. */
+/* Students per volume of a class set. libharu holds a whole document in memory until it is
+ * saved (about 40 KB a student: pages, links, outline), so a class set of more students than
+ * this is written as volumes of this many, to keep memory bounded whatever the class size. */
+#define GB_BOOKLET_VOLUME 500
+
+/* Sets where the booklet goes for a class of `students`: stem + ".pdf" for up to per_volume
+ * students (GB_BOOKLET_VOLUME), else volumes stem + "-1.pdf", "-2.pdf", ... of per_volume
+ * students, each written (whole, atomically) as soon as it is full. Call before the first
+ * append. 0 or GB_EINTERNAL (out of memory, stem NULL, per_volume 0). */
+int gb_booklet_output(gb_booklet *b, const char *stem, size_t students, size_t per_volume,
+                      gb_err *e);
+
+/* Writes the booklet atomically to output; with output NULL, to where gb_booklet_output said
+ * (the last volume). Call once. Errors as gb_pdf_doc_save. */
 int gb_booklet_save(gb_booklet *b, const char *output, gb_err *e);
 void gb_booklet_free(gb_booklet *b);
 

@@ -386,10 +386,7 @@ static int append_booklet(batch *b, gb_err *e)
         }
         finish(b, i, NULL);
     }
-    char *path = gb_path_join(b->o->outdir, "worksheets", "-booklet.pdf");
-    if (!rc && !path) rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
-    if (!rc) rc = gb_booklet_save(b->bk, path, e);
-    free(path);
+    if (!rc) rc = gb_booklet_save(b->bk, NULL, e);
     return rc;
 }
 
@@ -532,6 +529,10 @@ int gb_batch_run(const gb_batch_opts *o, const gb_batch_student *s, size_t n,
                     rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
                 else if (!(b.bk = gb_booklet_new(o->worksheet_tpl, o->date, e)))
                     rc = e->code ? e->code : GB_EINTERNAL;
+                char *stem = rc ? NULL : gb_path_join(o->outdir, "worksheets", "-booklet");
+                if (!rc && !stem) rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+                if (!rc) rc = gb_booklet_output(b.bk, stem, n, GB_BOOKLET_VOLUME, e);
+                free(stem);
             }
             if (!rc) rc = run_workers(&b, r, e);
             gb_booklet_free(b.bk);

@@ -17,6 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#define GB_STR_(x) #x
+#define GB_STR(x) GB_STR_(x)
+
 static double now(void)
 {
     struct timespec ts;
@@ -195,6 +198,11 @@ static int bench_booklet(void)
     pthread_cond_init(&r.cv, NULL);
     double t0 = now();
     r.b = r.parts && r.ready ? gb_booklet_new(tpl, 0, &e) : NULL;
+    /* files out.pdf, or volumes out-1.pdf, ... as variants writes them */
+    if (r.b && gb_booklet_output(r.b, out, (size_t)n, GB_BOOKLET_VOLUME, &e)) {
+        gb_booklet_free(r.b);
+        r.b = NULL;
+    }
     pthread_t th[64];
     unsigned started = 0;
     if (!r.b) rc = 1;
@@ -213,7 +221,7 @@ static int bench_booklet(void)
     r.next = n;   /* on failure: no more parts */
     pthread_mutex_unlock(&r.mu);
     for (unsigned k = 0; k < started; k++) pthread_join(th[k], NULL);
-    if (!rc) rc = gb_booklet_save(r.b, out, &e);
+    if (!rc) rc = gb_booklet_save(r.b, NULL, &e);
     double dt = now() - t0;
     gb_booklet_free(r.b);
     for (int i = 0; r.parts && i < n; i++) gb_booklet_part_free(r.parts[i]);
@@ -226,9 +234,17 @@ static int bench_booklet(void)
     if (rc && e.code) gb_err_print(&e);
     else if (!rc)
         printf("booklet (templates/worksheet.ini, a variant each): %d students on %u threads in "
-               "%.2f s, %.0f students per second\n", n, jobs, dt, n / dt);
+               "%.2f s, %.0f students per second%s\n", n, jobs, dt, n / dt,
+               n > GB_BOOKLET_VOLUME ? " (volumes of " GB_STR(GB_BOOKLET_VOLUME) ")" : "");
     gb_params_free(p);
     unlink(out);
+    char path[64];
+    snprintf(path, sizeof path, "%s.pdf", out);
+    unlink(path);
+    for (int v = 1; v <= n / GB_BOOKLET_VOLUME + 1; v++) {
+        snprintf(path, sizeof path, "%s-%d.pdf", out, v);
+        unlink(path);
+    }
     return rc ? 1 : 0;
 }
 

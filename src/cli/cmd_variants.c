@@ -134,9 +134,13 @@ int gb_cmd_variants(int argc, char **argv)
                    st[i].fname);
         }
         print_stats(&rep.stats);
+        char vol[96] = "";
+        if (o.booklet && !rep.booklet_failed)
+            snprintf(vol, sizeof vol, n > GB_BOOKLET_VOLUME
+                                          ? ", worksheets-booklet-<k>.pdf volumes of %d students"
+                                          : ", worksheets-booklet.pdf", GB_BOOKLET_VOLUME);
         printf("%zu of %zu students written to %s (with answers.csv, answers.json%s)\n",
-               n - rep.failed, n, outdir,
-               o.booklet && !rep.booklet_failed ? ", worksheets-booklet.pdf" : "");
+               n - rep.failed, n, outdir, vol);
         if (rc) gb_err_print(&e);
     }
     gb_batch_report_free(&rep);

@@ -1,0 +1,162 @@
+/* test_booklet.c — class sets (book/document.h): parts built by worker threads and appended in
+ * roster order, odd-page starts, one outline entry per student, volumes for large classes. */
+#include "gb_test.h"
+
+#include "book/document.h"
+#include "model/params.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static gb_params *load_params(void)
+{
+    gb_err e = {0};
+    gb_params *p = gb_params_new();
+    int rc = p ? gb_params_load(p, gb_test_path("chapters/exercise3.ini"), &e) : 1;
+    GB_ASSERT_MSG(rc == 0, "parameters: %s", e.msg);
+    if (rc) {
+        gb_params_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+/* Pages of a PDF by pdfinfo, -1 when it cannot be read. */
+static int pdf_pages(const char *path)
+{
+    char cmd[1200], *out = NULL;
+    snprintf(cmd, sizeof cmd, "pdfinfo '%s' 2>/dev/null | awk '/^Pages:/{print $2}'", path);
+    int pages = -1;
+    if (gb_test_run(cmd, &out) == 0 && out && *out) pages = atoi(out);
+    free(out);
+    return pages;
+}
+
+/* Whether the text of page `page` (1-based) of path contains needle. */
+static int page_has(const char *path, int page, const char *needle)
+{
+    char cmd[1200], *out = NULL;
+    snprintf(cmd, sizeof cmd, "pdftotext -f %d -l %d '%s' - 2>/dev/null", page, page, path);
+    int ok = gb_test_run(cmd, &out) == 0 && out && strstr(out, needle);
+    free(out);
+    return ok;
+}
+
+typedef struct job {
+    const gb_booklet *b;
+    const gb_params *p;
+    int first, n;                  /* students first..first+n-1 */
+    gb_booklet_part *parts[8];
+    int rc;
+} job;
+
+static void *build_parts(void *arg)
+{
+    job *j = arg;
+    for (int i = 0; i < j->n && !j->rc; i++) {
+        char id[16], name[32];
+        snprintf(id, sizeof id, "s%d", j->first + i);
+        snprintf(name, sizeof name, "Student %d", j->first + i);
+        gb_student s = {id, name, id, "00000000", 0};
+        gb_err e = {0};
+        j->rc = gb_booklet_part_build(j->b, j->p, -1, &s, &j->parts[i], &e);
+    }
+    return NULL;
+}
+
+/* Five students built by two threads (which end before the appends), appended in roster order
+ * into volumes of two: three files; each student starts on an odd page of their volume. */
+static void test_volumes_from_threads(void)
+{
+    gb_params *p = load_params();
+    if (!p) return;
+    char dir[256];
+    gb_test_tmpdir("booklet", dir, sizeof dir);
+    gb_err e = {0};
+    gb_booklet *b = gb_booklet_new(gb_test_path("templates/worksheet.ini"), 0, &e);
+    GB_ASSERT_MSG(b != NULL, "booklet: %s", e.msg);
+    char stem[300];
+    snprintf(stem, sizeof stem, "%s/class", dir);
+    int rc = b ? gb_booklet_output(b, stem, 5, 2, &e) : 1;
+    GB_ASSERT_MSG(rc == 0, "output: %s", e.msg);
+    job jobs[2] = {{b, p, 1, 3, {NULL}, 0}, {b, p, 4, 2, {NULL}, 0}};
+    pthread_t th[2];
+    for (int k = 0; !rc && k < 2; k++) GB_ASSERT_MSG(pthread_create(&th[k], NULL, build_parts,
+                                                                    &jobs[k]) == 0, "thread");
+    for (int k = 0; !rc && k < 2; k++) pthread_join(th[k], NULL);
+    for (int k = 0; !rc && k < 2; k++) GB_ASSERT_MSG(jobs[k].rc == 0, "part of thread %d", k);
+    /* roster order: s1..s5 */
+    for (int k = 0; k < 2; k++)
+        for (int i = 0; i < jobs[k].n; i++) {
+            if (!rc && jobs[k].parts[i]) rc = gb_booklet_append(b, jobs[k].parts[i], &e);
+            else gb_booklet_part_free(jobs[k].parts[i]);
+        }
+    GB_ASSERT_MSG(rc == 0, "append: %s", e.msg);
+    if (!rc) rc = gb_booklet_save(b, NULL, &e);
+    GB_ASSERT_MSG(rc == 0, "save: %s", e.msg);
+    gb_booklet_free(b);
+    char path[320];
+    snprintf(path, sizeof path, "%s.pdf", stem);
+    GB_ASSERT_MSG(access(path, F_OK) != 0, "a single file %s was written besides volumes", path);
+    /* volume k holds students 2k-1, 2k: the second starts on the first odd page after the
+     * first's pages */
+    int students[3][2] = {{1, 2}, {3, 4}, {5, 0}};
+    for (int v = 0; v < 3 && !rc; v++) {
+        snprintf(path, sizeof path, "%s-%d.pdf", stem, v + 1);
+        int pages = pdf_pages(path);
+        GB_ASSERT_MSG(pages > 0, "volume %d missing or unreadable", v + 1);
+        if (pages <= 0) continue;
+        char who[32];
+        snprintf(who, sizeof who, "Student %d", students[v][0]);
+        GB_ASSERT_MSG(page_has(path, 1, who), "volume %d page 1 is not %s's", v + 1, who);
+        if (!students[v][1]) continue;
+        snprintf(who, sizeof who, "Student %d", students[v][1]);
+        int start = 0;
+        for (int pg = 2; pg <= pages && !start; pg++)
+            if (page_has(path, pg, who)) start = pg;
+        GB_ASSERT_MSG(start > 1 && start % 2 == 1, "volume %d: %s starts on page %d (odd wanted)",
+                      v + 1, who, start);
+    }
+    snprintf(path, sizeof path, "%s-4.pdf", stem);
+    GB_ASSERT_MSG(access(path, F_OK) != 0, "a fourth volume");
+    gb_params_free(p);
+    gb_test_rmdir(dir);
+}
+
+/* A class no larger than a volume: one file stem.pdf. */
+static void test_single_file(void)
+{
+    gb_params *p = load_params();
+    if (!p) return;
+    char dir[256];
+    gb_test_tmpdir("booklet1", dir, sizeof dir);
+    gb_err e = {0};
+    gb_booklet *b = gb_booklet_new(gb_test_path("templates/worksheet.ini"), 0, &e);
+    char stem[300], path[320];
+    snprintf(stem, sizeof stem, "%s/class", dir);
+    int rc = b ? gb_booklet_output(b, stem, 2, 2, &e) : 1;
+    for (int i = 0; i < 2 && !rc; i++) {
+        gb_student s = {i ? "b" : "a", i ? "Bea" : "Abe", "k", "00000000", 0};
+        rc = gb_booklet_add(b, p, -1, &s, &e);
+    }
+    if (!rc) rc = gb_booklet_save(b, NULL, &e);
+    GB_ASSERT_MSG(rc == 0, "booklet: %s", e.msg);
+    gb_booklet_free(b);
+    snprintf(path, sizeof path, "%s.pdf", stem);
+    int pages = pdf_pages(path);
+    GB_ASSERT_MSG(pages > 0 && pages % 2 == 0, "%s: %d pages", path, pages);
+    snprintf(path, sizeof path, "%s-1.pdf", stem);
+    GB_ASSERT_MSG(access(path, F_OK) != 0, "a volume for a class of one volume");
+    gb_params_free(p);
+    gb_test_rmdir(dir);
+}
+
+GB_TEST_SUITE(booklet)
+{
+    CU_pSuite s = CU_add_suite("booklet", NULL, NULL);
+    GB_ADD(s, test_volumes_from_threads);
+    GB_ADD(s, test_single_file);
+}
