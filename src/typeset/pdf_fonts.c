@@ -2,6 +2,7 @@
  * turned into PDF fonts on first drawing; glyph look-up with fallback, and gb_metrics over it. */
 #include "typeset/pdf_fonts.h"
 
+#include "typeset/pdf_store.h"
 #include "util/utf8.h"
 
 #include <hpdf_fontdef.h>
@@ -39,7 +40,22 @@ typedef struct loaded_face {
     uint32_t *gid;          /* per BMP code point: LF_KNOWN | glyph id (0 = absent) */
     int16_t (*box)[4];      /* per glyph: ink box (1/1000 em), valid where box_ok */
     unsigned char *box_ok;
+    struct program *progs;  /* subset programs written lately (finish_face) */
 } loaded_face;
+
+/* A subset font program as it went into a PDF: the same face, glyph flags and tag give the same
+ * bytes, so a thread writing a class's documents compresses each distinct subset once. */
+typedef struct program {
+    struct program *next;
+    uint64_t hash;
+    unsigned char *flags;   /* num_glyphs used-glyph flags */
+    char tag[8];
+    unsigned char *z;       /* the deflated program */
+    size_t zlen;
+    unsigned length1;       /* its length before compression (/Length1) */
+} program;
+
+#define PROGRAMS_KEPT 16    /* per face and thread; the oldest goes first */
 
 #define LF_KNOWN 0x80000000u
 
@@ -71,6 +87,12 @@ static void loader_free(void *p)
         free(l->faces[i].gid);
         free(l->faces[i].box);
         free(l->faces[i].box_ok);
+        for (program *pg = l->faces[i].progs, *next; pg; pg = next) {
+            next = pg->next;
+            free(pg->flags);
+            free(pg->z);
+            free(pg);
+        }
         HPDF_Free(l->faces[i].pdf);
     }
     free(l->faces);
@@ -634,6 +656,67 @@ static void subset_tag(const uint16_t *gid_cp, unsigned n, char tag[8])
     tag[7] = '\0';
 }
 
+/* The deflated subset program of lf for its current glyph flags and the subset name's tag:
+ * from the face's recent programs, else written by libharu (HPDF_TTFontDef_SaveFontData) into
+ * a memory stream, compressed and kept. NULL when out of memory or libharu fails. */
+static const program *subset_program(HPDF_Doc pdf, loaded_face *lf, const char *tag)
+{
+    HPDF_TTFontDefAttr a = lf->def->attr;
+    unsigned n = a->num_glyphs;
+    uint64_t h = 14695981039346656037ull;
+    for (unsigned g = 0; g < n; g++) h = (h ^ a->glyph_tbl.flgs[g]) * 1099511628211ull;
+    size_t count = 0;
+    for (program *p = lf->progs; p; p = p->next, count++)
+        if (p->hash == h && !memcmp(p->tag, tag, 7) && !memcmp(p->flags, a->glyph_tbl.flgs, n))
+            return p;
+    /* not kept: write it */
+    HPDF_Stream raw = HPDF_MemStream_New(pdf->mmgr, 16384);
+    if (!raw) return NULL;
+    program *p = calloc(1, sizeof *p);
+    unsigned char *bytes = NULL;
+    int ok = p && HPDF_TTFontDef_SaveFontData(lf->def, raw) == HPDF_OK;
+    size_t len = ok ? raw->size : 0, o = 0;
+    if (ok && !(bytes = malloc(len ? len : 1))) ok = 0;
+    for (HPDF_UINT i = 0; ok && i < HPDF_MemStream_GetBufCount(raw); i++) {
+        HPDF_UINT blen = 0;
+        HPDF_BYTE *buf = HPDF_MemStream_GetBufPtr(raw, i, &blen);
+        if (!buf || o + blen > len) ok = 0;
+        else memcpy(bytes + o, buf, blen);
+        o += blen;
+    }
+    HPDF_Stream_Free(raw);
+    gb_err e = {0};
+    if (ok) ok = o == len && !gb_deflate(pdf, bytes, len, &p->z, &p->zlen, &e);
+    free(bytes);
+    if (ok) ok = (p->flags = malloc(n ? n : 1)) != NULL;
+    if (!ok) {
+        if (p) {
+            free(p->z);
+            free(p);
+        }
+        return NULL;
+    }
+    memcpy(p->flags, a->glyph_tbl.flgs, n);
+    memcpy(p->tag, tag, 7);
+    p->hash = h;
+    p->length1 = a->length1;
+    /* newest first; beyond PROGRAMS_KEPT the oldest (the last) goes */
+    p->next = lf->progs;
+    lf->progs = p;
+    if (count + 1 > PROGRAMS_KEPT) {
+        program *q = lf->progs;
+        while (q->next && q->next->next) q = q->next;
+        program *old = q->next;
+        q->next = NULL;
+        if (old) {
+            free(old->flags);
+            free(old->z);
+            free(old);
+        }
+    }
+    return p;
+}
+
 static HPDF_STATUS finish_face(HPDF_Doc pdf, face_slot *s)
 {
     HPDF_FontDef def = s->def;
@@ -679,9 +762,11 @@ static HPDF_STATUS finish_face(HPDF_Doc pdf, face_slot *s)
         a->tag_name2[2 * i] = 0;
         a->tag_name2[2 * i + 1] = name[i];
     }
-    prog->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-    if (st == HPDF_OK) st = HPDF_TTFontDef_SaveFontData(def, prog->stream);
-    st |= HPDF_Dict_AddNumber(prog, "Length1", (HPDF_INT32)a->length1);
+    const program *pg = st == HPDF_OK ? subset_program(pdf, s->lf, name) : NULL;
+    if (!pg) return st ? st : HPDF_FAILD_TO_ALLOC_MEM;
+    st |= HPDF_Stream_Write(prog->stream, pg->z, (HPDF_UINT)pg->zlen);
+    gb_stream_mark_deflated(prog);
+    st |= HPDF_Dict_AddNumber(prog, "Length1", (HPDF_INT32)pg->length1);
     st |= HPDF_Dict_Add(fd, "FontFile2", prog);
     return st;
 }

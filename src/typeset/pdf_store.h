@@ -55,4 +55,15 @@ const char *gb_store_font_name(unsigned k, char buf[8]);
 int gb_store_to_pages(gb_store *s, HPDF_Font (*font_of)(void *ctx, unsigned k), void *ctx,
                       HPDF_Page *pages, gb_err *e);
 
+/* content[0..len) compressed with libharu's deflate (HPDF_Stream_WriteToStream with
+ * HPDF_STREAM_FILTER_FLATE_DECODE, zlib's default level) using pdf's memory manager: *out is
+ * malloc'ed (caller frees), *outlen bytes; NULL and 0 for empty content. 0 or GB_EINTERNAL. */
+int gb_deflate(HPDF_Doc pdf, const void *content, size_t len, unsigned char **out,
+               size_t *outlen, gb_err *e);
+
+/* Marks a stream dictionary whose bytes are already deflated: libharu writes them as they are
+ * and the dictionary says /Filter /FlateDecode (libharu drops a /Filter key of a stream it does
+ * not filter itself, so the key is written by a write hook). */
+void gb_stream_mark_deflated(HPDF_Dict stream_dict);
+
 #endif
