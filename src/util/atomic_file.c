@@ -4,11 +4,71 @@
 #include "util/paths.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* ---- interrupted runs: the temporary files being written are removed ----
+ *
+ * Each file being written has a slot; SIGINT, SIGTERM and SIGHUP remove the files of the slots
+ * in use (unlink is async-signal-safe) and then end the process as the signal would have. */
+
+#define SLOTS 64
+#define SLOT_PATH 4096
+
+static char slot_path[SLOTS][SLOT_PATH];
+static atomic_int slot_state[SLOTS];   /* 0 free, 1 being filled, 2 a file to remove */
+static atomic_int handlers_set;
+
+static void on_signal(int sig)
+{
+    for (int i = 0; i < SLOTS; i++)
+        if (atomic_load(&slot_state[i]) == 2) unlink(slot_path[i]);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void set_handlers(void)
+{
+    int expected = 0;
+    if (!atomic_compare_exchange_strong(&handlers_set, &expected, 1)) return;
+    const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+        struct sigaction old, sa;
+        /* a signal the caller ignores stays ignored */
+        if (sigaction(sigs[i], NULL, &old) != 0 || old.sa_handler != SIG_DFL) continue;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
+/* The slot now holding tmp (to remove on a signal), or -1 when none is free. */
+static int slot_take(const char *tmp)
+{
+    size_t n = strlen(tmp);
+    if (n >= SLOT_PATH) return -1;
+    set_handlers();
+    for (int i = 0; i < SLOTS; i++) {
+        int expected = 0;
+        if (!atomic_compare_exchange_strong(&slot_state[i], &expected, 1)) continue;
+        memcpy(slot_path[i], tmp, n + 1);
+        atomic_store(&slot_state[i], 2);
+        return i;
+    }
+    return -1;
+}
+
+static void slot_release(int i)
+{
+    if (i >= 0) atomic_store(&slot_state[i], 0);
+}
 
 int gb_atomic_write(const char *path, gb_file_writer writer, void *ctx, gb_err *e)
 {
@@ -30,6 +90,7 @@ int gb_atomic_write(const char *path, gb_file_writer writer, void *ctx, gb_err *
     }
     snprintf(tmp + dirlen, n + 32 - dirlen, ".%s.tmp-XXXXXX", path + dirlen);
     int fd = mkstemp(tmp);
+    int slot = fd >= 0 ? slot_take(tmp) : -1;
     if (fd < 0) {
         int err = errno;
         free(tmp);
@@ -47,6 +108,7 @@ int gb_atomic_write(const char *path, gb_file_writer writer, void *ctx, gb_err *
     if (rc == 0 && rename(tmp, path) != 0)
         rc = gb_err_set(e, GB_EINTERNAL, path, 0, 0, "cannot rename %s: %s", tmp, strerror(errno));
     if (rc != 0) unlink(tmp);
+    slot_release(slot);
     free(tmp);
     return rc;
 }

@@ -2,7 +2,9 @@
  *
  * The content is written to a temporary file in the same directory (so rename(2) is atomic) and
  * renamed over the destination only when the writer succeeded; on failure the temporary file is
- * removed and an existing destination is left untouched (DEVELOPERS.md: nothing is lost). */
+ * removed and an existing destination is left untouched (DEVELOPERS.md: nothing is lost). An
+ * interrupt (SIGINT, SIGTERM, SIGHUP, unless the caller ignores it) removes the temporary files
+ * being written before the process ends as the signal would end it (up to 64 at once). */
 #ifndef GB_ATOMIC_FILE_H
 #define GB_ATOMIC_FILE_H
 

@@ -160,3 +160,22 @@ for n in "c1:Дмитрий Иванов" "c2:Nguyễn Văn An" "c3:王小明"; 
   else bad "variants: '$name' printed intact"; fi
 done
 rm -rf "$wtmp"
+
+# An interrupted run (SIGTERM; a shell's background job ignores SIGINT) leaves no temporary
+# files behind: the documents being written when the signal comes are removed. Each attempt
+# must really be interrupted mid-run (exit 143), else it proves nothing.
+itmp=$(mktemp -d)
+left=0; cut=0
+for delay in 0.9 1.3 1.7; do
+  rm -rf "$itmp/o"
+  "$GRADBOOK" variants --count 1000 --assignment I --outdir "$itmp/o" -j 2 >/dev/null 2>&1 &
+  pid=$!
+  sleep "$delay"
+  kill -TERM "$pid" 2>/dev/null
+  wait "$pid"; st=$?
+  [ "$st" = 143 ] && cut=$((cut + 1))
+  left=$((left + $(ls -a "$itmp/o" 2>/dev/null | grep -c '\.tmp-')))
+done
+if [ "$cut" = 3 ] && [ "$left" = 0 ]; then ok "variants: an interrupted run leaves no temporary files"
+else bad "variants: an interrupted run leaves no temporary files" "$cut of 3 runs interrupted, $left temporary files left"; fi
+rm -rf "$itmp"
