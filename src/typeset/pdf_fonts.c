@@ -68,7 +68,7 @@ typedef struct resolve_table {
 
 typedef struct loader {
     unsigned long err, detail;   /* the last libharu error of a load */
-    loaded_face *faces;
+    loaded_face **faces;    /* each allocated alone: documents' slots point at them */
     size_t n, cap;
     resolve_table *rt;
     size_t nrt, caprt;
@@ -83,17 +83,19 @@ static void loader_free(void *p)
     loader *l = p;
     if (!l) return;
     for (size_t i = 0; i < l->n; i++) {
-        free(l->faces[i].path);
-        free(l->faces[i].gid);
-        free(l->faces[i].box);
-        free(l->faces[i].box_ok);
-        for (program *pg = l->faces[i].progs, *next; pg; pg = next) {
+        loaded_face *lf = l->faces[i];
+        free(lf->path);
+        free(lf->gid);
+        free(lf->box);
+        free(lf->box_ok);
+        for (program *pg = lf->progs, *next; pg; pg = next) {
             next = pg->next;
             free(pg->flags);
             free(pg->z);
             free(pg);
         }
-        HPDF_Free(l->faces[i].pdf);
+        HPDF_Free(lf->pdf);
+        free(lf);
     }
     free(l->faces);
     for (size_t i = 0; i < l->nrt; i++) {
@@ -142,10 +144,10 @@ static loaded_face *load_face(const char *path, unsigned long *err, unsigned lon
     *detail = 0;
     if (!l) return NULL;
     for (size_t i = 0; i < l->n; i++)
-        if (!strcmp(l->faces[i].path, path)) return &l->faces[i];
+        if (!strcmp(l->faces[i]->path, path)) return l->faces[i];
     if (l->n == l->cap) {
         size_t c = l->cap ? l->cap * 2 : 8;
-        loaded_face *p = realloc(l->faces, c * sizeof *p);
+        loaded_face **p = realloc(l->faces, c * sizeof *p);
         if (!p) return NULL;
         l->faces = p;
         l->cap = c;
@@ -161,8 +163,11 @@ static loaded_face *load_face(const char *path, unsigned long *err, unsigned lon
         HPDF_Free(pdf);
         return NULL;
     }
-    loaded_face *lf = &l->faces[l->n];
-    memset(lf, 0, sizeof *lf);
+    loaded_face *lf = calloc(1, sizeof *lf);
+    if (!lf) {
+        HPDF_Free(pdf);
+        return NULL;
+    }
     lf->pdf = pdf;
     lf->def = def;
     lf->path = strdup(path);
@@ -170,10 +175,11 @@ static loaded_face *load_face(const char *path, unsigned long *err, unsigned lon
     if (!lf->path || !lf->gid) {
         free(lf->path);
         free(lf->gid);
+        free(lf);
         HPDF_Free(pdf);
         return NULL;
     }
-    l->n++;
+    l->faces[l->n++] = lf;
     return lf;
 }
 
@@ -330,7 +336,7 @@ static unsigned glyph_id(HPDF_FontDef def, uint32_t cp)
     loader *l = tl_loader;
     loaded_face *lf = NULL;
     for (size_t i = 0; l && i < l->n && !lf; i++)
-        if (l->faces[i].def == def) lf = &l->faces[i];
+        if (l->faces[i]->def == def) lf = l->faces[i];
     if (lf && cp <= 0xFFFF && (lf->gid[cp] & LF_KNOWN)) return lf->gid[cp] & 0xFFFF;
     unsigned gid = HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)cp);
     if (gid >= a->num_glyphs) gid = 0;
