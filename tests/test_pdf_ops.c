@@ -181,7 +181,7 @@ static int interpret(interp *in, const char *stream, size_t n)
         return -1;
     }
     double stack[8];
-    int nstack = 0, have_arr = 0, arr_open = 0, nnames = 0;
+    int nstack = 0, have_arr = 0, arr_open = 0, nnames = 0, lone = 0;   /* lone: "(..)Tj" */
     size_t narr = 0, pos = 0;
     double lx = 0, ly = 0, size = 0;   /* line origin, font size */
     for (;;) {
@@ -199,12 +199,19 @@ static int interpret(interp *in, const char *stream, size_t n)
             }
             break;
         case T_STR:
-            if (!arr_open) fail(in, "%s at %zu", "string outside a TJ array", at);
-            else if (narr < MAX_ELEMS) arr[narr++] = (elem){1, 0, t.off, t.len};
+            if (!arr_open) {
+                /* a lone string: the operand of Tj */
+                if (have_arr || lone) fail(in, "%s at %zu", "second string operand", at);
+                narr = 0;
+                arr[narr++] = (elem){1, 0, t.off, t.len};
+                have_arr = lone = 1;
+            } else if (narr < MAX_ELEMS) {
+                arr[narr++] = (elem){1, 0, t.off, t.len};
+            }
             break;
         case T_NAME: nnames++; break;
         case T_OPEN:
-            if (arr_open || have_arr) fail(in, "%s at %zu", "nested or second array", at);
+            if (arr_open || have_arr || lone) fail(in, "%s at %zu", "nested or second array", at);
             arr_open = 1;
             narr = 0;
             break;
@@ -240,10 +247,12 @@ static int interpret(interp *in, const char *stream, size_t n)
                 want_names = 1;
                 in->ntf++;
                 if (nstack == 1) size = stack[0];
-            } else if (!strcmp(op, "TJ")) {
+            } else if (!strcmp(op, "TJ") || !strcmp(op, "Tj")) {
                 want = 0;
                 want_arr = 1;
                 if (!in->in_bt) fail(in, "%s at %zu", "TJ outside a text object", at);
+                if (lone != (op[1] == 'j'))
+                    fail(in, "%s at %zu", op[1] == 'j' ? "Tj without one string" : "TJ without an array", at);
                 double x = lx, disp = 0;
                 int ndisp = 0, first = 1;
                 for (size_t k = 0; k < narr && have_arr; k++) {
@@ -293,6 +302,7 @@ static int interpret(interp *in, const char *stream, size_t n)
                 fail(in, "operator %s with wrong operands (at %zu)", op, at);
             nstack = 0;
             have_arr = 0;
+            lone = 0;
             nnames = 0;
             break;
         }
@@ -874,9 +884,40 @@ static void test_graphics_ops(void)
     gb_ops_free(&o);
 }
 
+/* Whether the writer's bytes contain needle (they hold NUL bytes: no string functions). */
+static int ops_has(const gb_ops *o, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (size_t i = 0; i + n <= o->len; i++)
+        if (!memcmp(o->buf + i, needle, n)) return 1;
+    return 0;
+}
+
+/* A string that stays alone is shown with Tj, not a one-element TJ array; two joined strings
+ * make one TJ array. */
+static void test_lone_string_tj(void)
+{
+    gb_ops o = GB_OPS_INIT;
+    uint16_t c[2] = {0x41, 0x42};
+    gb_ops_font(&o, "F0", 10);
+    gb_ops_text(&o, 10, 20, c, 2, 12, 10);
+    gb_ops_end_text(&o);
+    GB_ASSERT_MSG(ops_has(&o, ")Tj\n") && !ops_has(&o, "[") && !ops_has(&o, "TJ"),
+                  "a lone string is not shown with Tj");
+    gb_ops_clear(&o);
+    gb_ops_font(&o, "F0", 10);
+    gb_ops_text(&o, 10, 20, c, 1, 6, 10);
+    gb_ops_text(&o, 20, 20, c + 1, 1, 6, 10);   /* same baseline, 4 pt to the right */
+    gb_ops_end_text(&o);
+    GB_ASSERT_MSG(ops_has(&o, "[(") && ops_has(&o, ")]TJ\n") && !ops_has(&o, "Tj"),
+                  "two joined strings are not one TJ array");
+    gb_ops_free(&o);
+}
+
 GB_TEST_SUITE(pdf_ops)
 {
     CU_pSuite s = CU_add_suite("pdf_ops", NULL, NULL);
+    GB_ADD(s, test_lone_string_tj);
     GB_ADD(s, test_num_format);
     GB_ADD(s, test_num_nonfinite);
     GB_ADD(s, test_text_one_object);

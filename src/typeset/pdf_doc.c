@@ -303,10 +303,17 @@ static int draw_path(gb_pdf_doc *d, const gb_item *it, double dx, double dy, gb_
                               "path point %zu is not a finite coordinate (%g)", i / 2, it->xy[i]);
     if (it->do_stroke) set_stroke(d, &it->stroke);
     if (it->do_fill) set_fill(d, it->fill);
-    gb_ops_move_to(&d->ops, it->xy[0] + dx, it->xy[1] + dy);
-    for (size_t i = 1; i < it->npts; i++)
-        gb_ops_line_to(&d->ops, it->xy[2 * i] + dx, it->xy[2 * i + 1] + dy);
-    if (it->closed) gb_ops_close(&d->ops);
+    const double *p = it->xy;
+    if (it->closed && it->npts == 4 && p[1] == p[3] && p[2] == p[4] && p[5] == p[7] &&
+        p[6] == p[0]) {
+        /* an axis-aligned rectangle (rules, fraction bars, boxes): one "re" */
+        gb_ops_rect(&d->ops, p[0] + dx, p[1] + dy, p[4] - p[0], p[5] - p[1]);
+    } else {
+        gb_ops_move_to(&d->ops, p[0] + dx, p[1] + dy);
+        for (size_t i = 1; i < it->npts; i++)
+            gb_ops_line_to(&d->ops, p[2 * i] + dx, p[2 * i + 1] + dy);
+        if (it->closed) gb_ops_close(&d->ops);
+    }
     gb_ops_paint(&d->ops, it->do_fill, it->do_stroke);
     return 0;
 }

@@ -98,8 +98,16 @@ void gb_ops_num(gb_ops *o, double v) { milli(o, to_milli(o, v)); }
 static void end_tj(gb_ops *o)
 {
     if (!o->tj_open) return;
-    str(o, "] TJ\n");
     o->tj_open = 0;
+    if (o->failed) return;
+    if (o->tj_n == 1 && o->tj_at < o->len && o->buf[o->tj_at] == '[') {
+        /* one string: "(...)Tj" without the array */
+        memmove(o->buf + o->tj_at, o->buf + o->tj_at + 1, o->len - o->tj_at - 1);
+        o->len--;
+        str(o, "Tj\n");
+    } else {
+        str(o, "]TJ\n");
+    }
 }
 
 void gb_ops_end_text(gb_ops *o)
@@ -228,7 +236,10 @@ void gb_ops_text(gb_ops *o, double x, double y, const uint16_t *codes, size_t n,
         end_tj(o);
         milli(o, mx - o->tx);
         milli(o, my - o->ty);
-        str(o, "Td\n[");
+        str(o, "Td\n");
+        o->tj_at = o->len;
+        str(o, "[");
+        o->tj_n = 0;
         o->tx = mx;
         o->ty = my;
         o->tj_open = 1;
@@ -236,6 +247,7 @@ void gb_ops_text(gb_ops *o, double x, double y, const uint16_t *codes, size_t n,
         o->tj_size = size;
     }
     o->tj_end = x + advance;
+    o->tj_n++;
     /* at most 4 bytes a code once escaped */
     if (!room(o, 4 * n + 2)) return;
     char *p = o->buf + o->len;

@@ -34,10 +34,11 @@ typedef struct gb_ops {
     int tj_open;
     long long tj_y;
     double tj_end, tj_size;
+    size_t tj_at, tj_n;   /* where its '[' is, and how many strings it holds */
 } gb_ops;
 
 /* An empty writer: gb_ops o = GB_OPS_INIT. */
-#define GB_OPS_INIT {NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+#define GB_OPS_INIT {NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
 
 /* Releases the buffer (the struct itself is the caller's). */
 void gb_ops_free(gb_ops *o);
@@ -76,7 +77,7 @@ void gb_ops_font(gb_ops *o, const char *name, double size);
  * the strings's width in points (from the same widths as the font's /W), size the current font
  * size. A string on the baseline of the previous one, in the same font, to its right, joins it
  * in one TJ array with the gap as a displacement (9.4.3); otherwise the writer moves there
- * relative to the previous origin (Td). Strings are binary literal strings ("\(", "\)", "\\",
+ * relative to the previous origin (Td). An array that stays one string is written as Tj. Strings are binary literal strings ("\(", "\)", "\\",
  * "\r", "\n" escaped): half the size of hex. */
 void gb_ops_text(gb_ops *o, double x, double y, const uint16_t *codes, size_t n,
                  double advance, double size);
