@@ -154,9 +154,71 @@ static void test_single_file(void)
     gb_test_rmdir(dir);
 }
 
+static void touch(const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (f) fclose(f);
+}
+
+/* Builds a class set of `students` students in volumes of per_volume at stem. */
+static int build_set(const gb_params *p, const char *stem, size_t students, size_t per_volume)
+{
+    gb_err e = {0};
+    gb_booklet *b = gb_booklet_new(gb_test_path("templates/worksheet.ini"), 0, &e);
+    int rc = b ? gb_booklet_output(b, stem, students, per_volume, &e) : 1;
+    for (size_t i = 0; i < students && !rc; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "t%zu", i);
+        gb_student s = {id, id, id, "00000000", 0};
+        rc = gb_booklet_add(b, p, -1, &s, &e);
+    }
+    if (!rc) rc = gb_booklet_save(b, NULL, &e);
+    GB_ASSERT_MSG(rc == 0, "class set: %s", e.msg);
+    gb_booklet_free(b);
+    return rc;
+}
+
+/* A class set replaces an earlier run's in the same place: no stale volume or single file of
+ * another class is left beside it. */
+static void test_stale_sets_removed(void)
+{
+    gb_params *p = load_params();
+    if (!p) return;
+    char dir[256], stem[300], path[320];
+    gb_test_tmpdir("booklet2", dir, sizeof dir);
+    snprintf(stem, sizeof stem, "%s/class", dir);
+    for (int v = 1; v <= 3; v++) {
+        snprintf(path, sizeof path, "%s-%d.pdf", stem, v);
+        touch(path);
+    }
+    if (!build_set(p, stem, 1, 5)) {
+        snprintf(path, sizeof path, "%s.pdf", stem);
+        GB_ASSERT_MSG(pdf_pages(path) > 0, "the single file is missing");
+        for (int v = 1; v <= 3; v++) {
+            snprintf(path, sizeof path, "%s-%d.pdf", stem, v);
+            GB_ASSERT_MSG(access(path, F_OK) != 0, "stale volume %d left", v);
+        }
+    }
+    snprintf(path, sizeof path, "%s-3.pdf", stem);
+    touch(path);
+    if (!build_set(p, stem, 2, 1)) {
+        snprintf(path, sizeof path, "%s.pdf", stem);
+        GB_ASSERT_MSG(access(path, F_OK) != 0, "the earlier single file is left beside volumes");
+        for (int v = 1; v <= 2; v++) {
+            snprintf(path, sizeof path, "%s-%d.pdf", stem, v);
+            GB_ASSERT_MSG(pdf_pages(path) > 0, "volume %d missing", v);
+        }
+        snprintf(path, sizeof path, "%s-3.pdf", stem);
+        GB_ASSERT_MSG(access(path, F_OK) != 0, "stale volume 3 left");
+    }
+    gb_params_free(p);
+    gb_test_rmdir(dir);
+}
+
 GB_TEST_SUITE(booklet)
 {
     CU_pSuite s = CU_add_suite("booklet", NULL, NULL);
     GB_ADD(s, test_volumes_from_threads);
     GB_ADD(s, test_single_file);
+    GB_ADD(s, test_stale_sets_removed);
 }

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 int gb_doc_date(const char *params_path, time_t *out, gb_err *e)
@@ -452,16 +453,40 @@ int gb_booklet_add(gb_booklet *b, const gb_params *params, long seed, const gb_s
     return rc ? rc : gb_booklet_append(b, part, e);
 }
 
+/* Removes class-set files of an earlier run that this one did not write (its single file when
+ * this one wrote volumes, its volumes past this one's last), so that a folder never mixes two
+ * classes' sets. Only names of the class set's own form are touched. */
+static void remove_stale(const gb_booklet *b, int last)
+{
+    size_t n = strlen(b->stem) + 32;
+    char *p = malloc(n);
+    if (!p) return;
+    if (b->volumes) {
+        snprintf(p, n, "%s.pdf", b->stem);
+        unlink(p);
+    }
+    for (int v = b->volumes ? last + 1 : 1;; v++) {
+        snprintf(p, n, "%s-%d.pdf", b->stem, v);
+        if (unlink(p) != 0) break;
+    }
+    free(p);
+}
+
 int gb_booklet_save(gb_booklet *b, const char *output, gb_err *e)
 {
     if (output) return gb_pdf_doc_save(b->pdf, output, e);
     if (!b->stem) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "booklet: no output set");
     /* the last volume, unless the previous one ended exactly with the class */
-    if (b->volumes && !b->students && b->volume > 1) return 0;
-    char *path = volume_path(b);
-    if (!path) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
-    int rc = gb_pdf_doc_save(b->pdf, path, e);
-    free(path);
+    int rc = 0;
+    if (!(b->volumes && !b->students && b->volume > 1)) {
+        char *path = volume_path(b);
+        if (!path) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+        rc = gb_pdf_doc_save(b->pdf, path, e);
+        free(path);
+        if (!rc) remove_stale(b, b->volume);
+    } else {
+        remove_stale(b, b->volume - 1);
+    }
     return rc;
 }
 

@@ -96,7 +96,8 @@ int gb_booklet_output(gb_booklet *b, const char *stem, size_t students, size_t p
                       gb_err *e);
 
 /* Writes the booklet atomically to output; with output NULL, to where gb_booklet_output said
- * (the last volume). Call once. Errors as gb_pdf_doc_save. */
+ * (the last volume; then class-set files of an earlier run in that place that this one did not
+ * write, stem.pdf or stem-<k>.pdf, are removed). Call once. Errors as gb_pdf_doc_save. */
 int gb_booklet_save(gb_booklet *b, const char *output, gb_err *e);
 void gb_booklet_free(gb_booklet *b);
 

@@ -2,6 +2,7 @@
 #include "cli/options.h"
 
 #include "util/datadir.h"
+#include "util/utf8.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -71,6 +72,17 @@ int gb_cli_parse(const char *cmd, int argc, char **argv, int first, int allowed,
             if (!(v = value_of(cmd, argc, argv, &i, e))) return GB_EINPUT;
             if (!*v)
                 return gb_err_set(e, GB_EINPUT, NULL, 0, 0, "%s: --assignment: empty name", cmd);
+            /* it is printed on every sheet and read back from answer sheets, one line each */
+            size_t bad = 0;
+            if (!gb_utf8_valid(v, strlen(v), &bad))
+                return gb_err_set(e, GB_EINPUT, NULL, 0, 0,
+                                  "%s: --assignment: not valid UTF-8 (byte %zu)", cmd, bad + 1);
+            for (const unsigned char *c = (const unsigned char *)v; *c; c++)
+                if (*c < 0x20 || *c == 0x7F)
+                    return gb_err_set(e, GB_EINPUT, NULL, 0, 0,
+                                      "%s: --assignment: a control character (byte %zu); give "
+                                      "a name on one line", cmd,
+                                      (size_t)(c - (const unsigned char *)v) + 1);
             o->assignment = v;
         } else if ((allowed & GB_OPT_COUNT) && is_opt(a, "--count")) {
             if (!(v = value_of(cmd, argc, argv, &i, e))) return GB_EINPUT;
@@ -140,7 +152,33 @@ int gb_cli_load_params(const gb_cli *o, gb_params **out, gb_err *e)
     gb_params *p = gb_params_new();
     if (!p) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
     int rc = gb_params_load(p, path, e);
-    for (size_t i = 0; !rc && i < o->nsets; i++) rc = gb_params_set(p, o->sets[i], e);
+    for (size_t i = 0; !rc && i < o->nsets; i++) {
+        size_t before = gb_params_count(p);
+        rc = gb_params_set(p, o->sets[i], e);
+        /* A key the parameters lack is added (a new [variants] rule, say); say so, as a
+         * misspelt key would otherwise change nothing without a word. */
+        if (!rc && gb_params_count(p) > before)
+            gb_warn("--set %s: not a key of the parameters file, added (check the spelling if it "
+                    "was meant to change one)", o->sets[i]);
+    }
+    /* A family rule of [variants] (x, W, b, y) yields to element and layer rules
+     * (model/variants.h): say so when the file has those for the family just set. */
+    for (size_t i = 0; !rc && i < o->nsets; i++) {
+        const char *set = o->sets[i];
+        if (strncmp(set, "variants.", 9)) continue;
+        size_t fl = strcspn(set + 9, "=[ ");
+        if (set[9 + fl] != '=' && set[9 + fl] != ' ') continue;   /* an element or layer rule */
+        for (size_t k = 0; k < gb_params_count(p); k++) {
+            const char *sec, *key, *file;
+            unsigned line, col;
+            gb_params_key(p, k, &sec, &key, &file, &line, &col);
+            if (strcmp(sec, "variants") || strncmp(key, set + 9, fl) || !key[fl] ||
+                !(key[fl] == '[' || (key[fl] >= '0' && key[fl] <= '9')))
+                continue;
+            gb_warn("--set %s: the rule variants.%s (%s:%u) takes precedence for its values; set "
+                    "that one, e.g. --set 'variants.%s=...'", set, key, file, line, key);
+        }
+    }
     if (rc) { gb_params_free(p); return rc; }
     *out = p;
     return 0;

@@ -247,8 +247,9 @@ int gb_params_set(gb_params *p, const char *assignment, gb_err *e)
     trim(value);
     if (!*name) return gb_err_set(e, GB_EINPUT, "--set", 0, 0, "'%s': empty name", assignment);
 
-    /* Element of a sample list or matrix: W[l][j][k], b[l][j], x[k], y[j]. */
-    if (strchr(name, '[')) {
+    /* Element of a sample list or matrix: W[l][j][k], b[l][j], x[k], y[j]. A name with a
+     * section (variants.x[0]) is a key of its own and handled below. */
+    if (strchr(name, '[') && !strchr(name, '.')) {
         char base = name[0];
         int idx[3] = {0, 0, 0}, nidx = 0;
         const char *q = name + 1;

@@ -4,6 +4,7 @@
 #include "util/paths.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ---- interrupted runs: the temporary files being written are removed ----
@@ -24,11 +26,24 @@
 static char slot_path[SLOTS][SLOT_PATH];
 static atomic_int slot_state[SLOTS];   /* 0 free, 1 being filled, 2 a file to remove */
 static atomic_int handlers_set;
+static atomic_int dying;               /* a signal came: create nothing more */
+static atomic_uint tmp_counter;
 
-static void on_signal(int sig)
+static void remove_slots(void)
 {
     for (int i = 0; i < SLOTS; i++)
         if (atomic_load(&slot_state[i]) == 2) unlink(slot_path[i]);
+}
+
+static void on_signal(int sig)
+{
+    atomic_store(&dying, 1);
+    remove_slots();
+    /* other threads may be between registering a file and creating it: they see `dying` and
+     * remove their own; a second pass after a moment catches the rest */
+    struct timespec ts = {0, 20 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    remove_slots();
     signal(sig, SIG_DFL);
     raise(sig);
 }
@@ -76,7 +91,7 @@ int gb_atomic_write(const char *path, gb_file_writer writer, void *ctx, gb_err *
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
         return gb_err_set(e, GB_EINPUT, path, 0, 0, "is a folder; give a file name");
     size_t n = strlen(path);
-    char *tmp = malloc(n + 32);
+    char *tmp = malloc(n + 64);
     if (!tmp) return gb_err_set(e, GB_EINTERNAL, path, 0, 0, "out of memory");
     const char *slash = strrchr(path, '/');
     size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
@@ -88,16 +103,32 @@ int gb_atomic_write(const char *path, gb_file_writer writer, void *ctx, gb_err *
         if (rc) { free(tmp); return rc; }
         tmp[dirlen - 1] = '/';
     }
-    snprintf(tmp + dirlen, n + 32 - dirlen, ".%s.tmp-XXXXXX", path + dirlen);
-    int fd = mkstemp(tmp);
-    int slot = fd >= 0 ? slot_take(tmp) : -1;
+    /* The temporary name is registered for removal before the file exists (an interrupt
+     * between creating and registering would leave it): ".<base>.tmp-<pid>-<n>", created
+     * exclusively, another n when taken. */
+    int fd = -1, slot = -1, err = EEXIST;
+    for (int attempt = 0; attempt < 100 && fd < 0 && err == EEXIST; attempt++) {
+        snprintf(tmp + dirlen, n + 64 - dirlen, ".%s.tmp-%ld-%u", path + dirlen, (long)getpid(),
+                 atomic_fetch_add(&tmp_counter, 1u));
+        slot_release(slot);
+        slot = slot_take(tmp);
+        if (atomic_load(&dying)) { err = EINTR; break; }
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0) err = errno;
+    }
+    if (fd >= 0 && atomic_load(&dying)) {
+        close(fd);
+        unlink(tmp);
+        fd = -1;
+        err = EINTR;
+    }
     if (fd < 0) {
-        int err = errno;
+        slot_release(slot);
         free(tmp);
         return gb_err_set(e, GB_EINTERNAL, path, 0, 0, "cannot create a temporary file: %s",
                           strerror(err));
     }
-    /* mkstemp makes the file 0600; an output file gets the usual 0666 less the umask. The umask
+    /* The file is created 0600; an output file gets the usual 0666 less the umask. The umask
      * is read once (reading it means setting it), before any worker thread starts writing. */
     static mode_t mask = (mode_t)-1;
     if (mask == (mode_t)-1) { mask = umask(022); umask(mask); }

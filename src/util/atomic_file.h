@@ -14,8 +14,8 @@
  * setting e. */
 typedef int (*gb_file_writer)(const char *tmp_path, void *ctx, gb_err *e);
 
-/* Calls writer on "<dir>/.<base>.tmp-XXXXXX" and renames it to path on success; a missing
- * destination folder is created first. Returns 0, GB_EINPUT (path is a folder, or a component
+/* Calls writer on "<dir>/.<base>.tmp-<pid>-<n>" (created exclusively, empty) and renames it to
+ * path on success; a missing destination folder is created first. Returns 0, GB_EINPUT (path is a folder, or a component
  * of its folder is a file), GB_EINTERNAL (cannot create, write or rename: the message names the
  * path and errno text) or whatever the writer returned. */
 int gb_atomic_write(const char *path, gb_file_writer writer, void *ctx, gb_err *e);

@@ -20,8 +20,11 @@ int gb_mkdir_p(const char *dir, gb_err *e)
         char c = *q;
         *q = '\0';
         if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-            rc = gb_err_set(e, GB_EINTERNAL, p, 0, 0, "cannot create folder: %s",
-                            strerror(errno));
+            /* a file in the way or a folder the user may not write to is the caller's input */
+            int err = errno;
+            int input = err == ENOTDIR || err == EACCES || err == EROFS || err == EPERM;
+            rc = gb_err_set(e, input ? GB_EINPUT : GB_EINTERNAL, p, 0, 0,
+                            "cannot create folder: %s", strerror(err));
             break;
         }
         *q = c;
@@ -29,7 +32,7 @@ int gb_mkdir_p(const char *dir, gb_err *e)
     }
     free(p);
     if (!rc && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)))
-        rc = gb_err_set(e, GB_EINTERNAL, dir, 0, 0, "cannot create folder");
+        rc = gb_err_set(e, GB_EINPUT, dir, 0, 0, "cannot create folder (a file is in the way)");
     return rc;
 }
 

@@ -6,8 +6,9 @@
 #include "util/diag.h"
 
 /* Creates dir and its missing parents (mkdir -p, mode 0777 less the umask). Returns 0 when dir
- * is (now) a folder; GB_EINPUT when dir exists and is not a folder; GB_EINTERNAL when a folder
- * cannot be created (the message names it and the reason). */
+ * is (now) a folder; GB_EINPUT when dir or a parent exists and is not a folder, or a folder may
+ * not be created there (permission, read-only file system); GB_EINTERNAL for other failures (the
+ * message names the folder and the reason). */
 int gb_mkdir_p(const char *dir, gb_err *e);
 
 /* "dir/stem suffix" as a new string (caller frees), or NULL when out of memory. stem must be a
