@@ -681,7 +681,7 @@ static int header_errors(parser *p, const char *d, size_t start, size_t len, uns
         size_t nf;
         if (probe(d, start, len, start_line, c, &score, &nf) != 0) return -1;
         int looks = p->nheader == 1 && memchr(p->header[0].s, c, p->header[0].n) != NULL;
-        if (score > 0 || looks)
+        if ((score > 0 && nf > 1) || looks)   /* a separator that splits the header */
             snprintf(hint, sizeof hint, "; the file seems to use %s as separator (use "
                      "--delimiter '%s')", delim_name(c), c == '\t' ? "\\t" : (c == ',' ? "," : ";"));
     }

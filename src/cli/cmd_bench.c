@@ -178,8 +178,20 @@ static int bench_booklet(void)
     gb_params *p = NULL;
     char tpl[4096], out[] = "/tmp/gradbook-booklet-XXXXXX";
     if (doc_setup("templates/worksheet.ini", tpl, sizeof tpl, out, &p)) return 1;
-    int n = getenv("GB_BENCH_BOOKLET") ? atoi(getenv("GB_BENCH_BOOKLET")) : 1000, rc = 0;
-    if (n < 1) n = 1;
+    int n = 1000, rc = 0;
+    const char *env = getenv("GB_BENCH_BOOKLET");
+    if (env) {
+        char *end;
+        long v = strtol(env, &end, 10);
+        if (end == env || *end || v < 1 || v > 1000000) {
+            fprintf(stderr, "gradbook: bench: GB_BENCH_BOOKLET: expected 1 to 1000000 students, "
+                            "got '%s'\n", env);
+            gb_params_free(p);
+            unlink(out);
+            return 2;
+        }
+        n = (int)v;
+    }
     unsigned jobs = gb_batch_default_jobs();
     if (jobs > 64) jobs = 64;
     bk_run r = {0};
@@ -257,10 +269,10 @@ int gb_cmd_bench(int argc, char **argv)
     }
     /* GB_BENCH_ONLY=booklet: the class set alone (tests/bench.sh measures its memory) */
     const char *only = getenv("GB_BENCH_ONLY");
-    if (only && !strcmp(only, "booklet")) return bench_booklet() ? 1 : 0;
+    if (only && !strcmp(only, "booklet")) return bench_booklet();
     int rc = bench_sgd();
     if (!rc) rc = bench_check();
     if (!rc) rc = bench_report();
     if (!rc) rc = bench_booklet();
-    return rc ? 1 : 0;
+    return rc == 2 ? 2 : rc ? 1 : 0;
 }

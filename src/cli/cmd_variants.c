@@ -41,7 +41,8 @@ static void print_stats(const gb_variant_stats *st)
 {
     size_t rej = 0;
     for (int r = 0; r < GB_REJECT_COUNT; r++) rej += st->rejected[r];
-    printf("%zu variants drawn, %zu draws rejected", st->accepted, rej);
+    printf("%zu variant%s drawn, %zu draw%s rejected", st->accepted,
+           st->accepted == 1 ? "" : "s", rej, rej == 1 ? "" : "s");
     const char *sep = " (";
     for (int r = 0; r < GB_REJECT_COUNT; r++)
         if (st->rejected[r]) {
