@@ -167,7 +167,7 @@ static int build_set(const gb_params *p, const char *stem, size_t students, size
     gb_booklet *b = gb_booklet_new(gb_test_path("templates/worksheet.ini"), 0, &e);
     int rc = b ? gb_booklet_output(b, stem, students, per_volume, &e) : 1;
     for (size_t i = 0; i < students && !rc; i++) {
-        char id[16];
+        char id[32];
         snprintf(id, sizeof id, "t%zu", i);
         gb_student s = {id, id, id, "00000000", 0};
         rc = gb_booklet_add(b, p, -1, &s, &e);
