@@ -373,19 +373,33 @@ static int draw_text(gb_pdf_doc *d, const gb_item *it, double dx, double dy,
     set_fill(d, it->color);
     while (i < it->len && !rc) {
         uint32_t cp;
-        i += gb_utf8_decode(it->text + i, it->len - i, &cp);
-        gb_glyph_use u = gb_pdf_fonts_resolve(d->fonts, it->face, cp);
-        if (u.kind >= GB_GLYPH_SUBST) d->missing++;
-        if (u.kind == GB_GLYPH_SUBST_BOX) boxed = 1;
-        if (n && u.face != seg_face) {
+        unsigned char b = (unsigned char)it->text[i];
+        if (b < 0x80) {
+            cp = b;
+            i++;
+        } else {
+            i += gb_utf8_decode(it->text + i, it->len - i, &cp);
+        }
+        gb_face face;
+        int adv;
+        uint16_t code;
+        if (!gb_pdf_fonts_fast(d->fonts, it->face, cp, &face, &adv, &code)) {
+            gb_glyph_use u = gb_pdf_fonts_resolve(d->fonts, it->face, cp);
+            if (u.kind >= GB_GLYPH_SUBST) d->missing++;
+            if (u.kind == GB_GLYPH_SUBST_BOX) boxed = 1;
+            face = u.face;
+            adv = u.advance;
+            code = (uint16_t)gb_pdf_fonts_code(d->fonts, &u);
+        }
+        if (n && face != seg_face) {
             rc = show(d, seg_face, it->size, x, y, codes, n, (double)seg_adv * k, e);
             x += (double)seg_adv * k;
             n = 0;
             seg_adv = 0;
         }
-        seg_face = u.face;
-        codes[n++] = (uint16_t)gb_pdf_fonts_code(d->fonts, &u);
-        seg_adv += u.advance;
+        seg_face = face;
+        codes[n++] = code;
+        seg_adv += adv;
     }
     if (n && !rc) rc = show(d, seg_face, it->size, x, y, codes, n, (double)seg_adv * k, e);
     if (codes != stackbuf) free(codes);

@@ -570,6 +570,28 @@ static void flag_components(HPDF_FontDef def, unsigned gid, int depth)
     for (size_t i = 0; i < nc; i++) flag_components(def, comp[i], depth + 1);
 }
 
+int gb_pdf_fonts_fast(gb_pdf_fonts *f, gb_face face, uint32_t cp, gb_face *draw, int *advance,
+                      uint16_t *code)
+{
+    if (cp > 0xFFFF || (int)face < 0 || face >= GB_FACE_COUNT) return 0;
+    const face_slot *s = &f->slot[face];
+    uint32_t c;
+    if (!s->cache || !((c = s->cache[cp]) & CACHE_VALID) || (c >> 16 & 7) != GB_GLYPH_OWN)
+        return 0;
+    gb_face own = effective(f, face);
+    if (own == GB_FACE_COUNT) return 0;
+    face_slot *o = &f->slot[own];
+    if (!o->font || !o->lf) return 0;
+    uint32_t g = o->lf->gid[cp];
+    if (!(g & LF_KNOWN) || !(g & 0xFFFF)) return 0;
+    unsigned gid = g & 0xFFFF;
+    if (!o->gid_cp[gid]) o->gid_cp[gid] = (uint16_t)cp;
+    *draw = own;
+    *advance = (int)(c & 0xFFFF);
+    *code = (uint16_t)gid;
+    return 1;
+}
+
 unsigned gb_pdf_fonts_code(gb_pdf_fonts *f, const gb_glyph_use *u)
 {
     if ((int)u->face < 0 || u->face >= GB_FACE_COUNT) return 0;

@@ -67,6 +67,13 @@ HPDF_Font gb_pdf_fonts_font(gb_pdf_fonts *f, gb_face face);
  * (see pdf_fonts.c). */
 unsigned gb_pdf_fonts_code(gb_pdf_fonts *f, const gb_glyph_use *u);
 
+/* The common case of gb_pdf_fonts_resolve + gb_pdf_fonts_code in one step, for drawing text: when
+ * face draws cp with its own glyph and both are already known (cached), sets *draw (the face
+ * whose font draws it), *advance (1/1000 em) and *code (its character code), records the glyph
+ * as drawn, and returns 1; else returns 0 and the caller takes the general way. */
+int gb_pdf_fonts_fast(gb_pdf_fonts *f, gb_face face, uint32_t cp, gb_face *draw, int *advance,
+                      uint16_t *code);
+
 /* Writes each used font's remaining objects: /W and /ToUnicode of the glyphs drawn, the font
  * descriptor and the subset font program (HPDF_TTFontDef_SaveFontData), under a subset name
  * that depends only on the glyphs drawn. Call once, after the last drawing and before saving.
