@@ -58,7 +58,12 @@ static int rows(gb_book *b, const gb_graded_sheet *g, gb_err *e)
         sp[n++] = text(":  your answer ", 0);
         sp[n++] = text(r->written && r->written[0] ? r->written : "\xE2\x80\x94", GB_STYLE_EM);
         sp[n++] = text("  \xC2\xB7  key ", 0);
-        sp[n++] = text(r->key ? r->key : "", 0);
+        /* the key as typeset numbers are: a true minus, as in the accepted interval */
+        char key[96];
+        const char *k = r->key ? r->key : "";
+        snprintf(key, sizeof key, "%s%s", k[0] == '-' ? "\xE2\x88\x92" : "",
+                 k[0] == '-' ? k + 1 : k);
+        sp[n++] = text(key, 0);
         if (r->interval) {
             sp[n++] = text("  accepted ", 0);
             sp[n++] = math(r->interval, where);
