@@ -19,12 +19,21 @@
 #define MAX_JOBS 256
 #define MAX_WARNINGS_PER_SHEET 8
 
+/* An earlier sheet of a student, kept in case the later one turns out to be of another variant. */
+typedef struct earlier {
+    gb_answer_sheet sheet;
+    const char *path;
+    size_t index;
+} earlier;
+
 /* Everything kept per roster student. */
 typedef struct stu {
     gb_answer_sheet sheet;     /* the winning sheet (has_sheet) */
     int has_sheet;
     const char *sheet_path;    /* borrowed from the submission list */
     size_t sheet_index;        /* its index in the submission list */
+    earlier *prev;             /* the sheets it replaced, oldest first */
+    size_t nprev;
     char *drawn;               /* canonical drawn text of the variant (malloc'ed) */
     char hash[9];
     gb_params *params;         /* the variant's parameters, for students with a sheet (owned) */
@@ -104,7 +113,13 @@ static void read_sheets(cls *c, const gb_submission_list *subs, gb_grade_class_r
         if (st->has_sheet) {
             gb_warn("student '%s': %s replaces %s (the sheet found last is graded)", rs->id,
                     sub->path, st->sheet_path);
-            gb_answer_sheet_free(&st->sheet);
+            earlier *p = realloc(st->prev, (st->nprev + 1) * sizeof *p);
+            if (p) {
+                st->prev = p;
+                st->prev[st->nprev++] = (earlier){st->sheet, st->sheet_path, st->sheet_index};
+            } else {
+                gb_answer_sheet_free(&st->sheet);
+            }
             rep->replaced++;
         }
         st->sheet = sh;
@@ -184,10 +199,9 @@ static int grade_all(cls *c, gb_grade_class_report *rep, gb_err *e)
         stu *st = &c->s[i];
         if (!st->has_sheet) continue;
         const gb_roster_student *rs = &c->r->students[i];
-        if (!st->sheet.variant[0]) {
-            gb_warn("%s: no 'variant:' line; graded against %s's variant %s", st->sheet_path,
-                    rs->id, st->hash);
-        } else if (strcmp(st->sheet.variant, st->hash)) {
+        /* A sheet of another variant is refused; an earlier sheet of the student it replaced
+         * is then graded instead (a wrong resubmission does not cost the right one). */
+        while (st->sheet.variant[0] && strcmp(st->sheet.variant, st->hash)) {
             char v[80], msg[400];
             shown(st->sheet.variant, 40, v, sizeof v);
             snprintf(msg, sizeof msg, "the sheet is of variant '%s', but student '%s' has "
@@ -195,9 +209,21 @@ static int grade_all(cls *c, gb_grade_class_report *rep, gb_err *e)
                      "assignment or parameters file?)", v, rs->id, st->hash, c->o->assignment);
             fail_msg(st->sheet_path, msg);
             rep->failed++;
-            st->has_sheet = 0;
-            continue;
+            gb_answer_sheet_free(&st->sheet);
+            if (!st->nprev) {
+                st->has_sheet = 0;
+                break;
+            }
+            earlier *p = &st->prev[--st->nprev];
+            st->sheet = p->sheet;
+            st->sheet_path = p->path;
+            st->sheet_index = p->index;
+            gb_warn("student '%s': %s is graded instead", rs->id, st->sheet_path);
         }
+        if (!st->has_sheet) continue;
+        if (!st->sheet.variant[0])
+            gb_warn("%s: no 'variant:' line; graded against %s's variant %s", st->sheet_path,
+                    rs->id, st->hash);
         warn_problems(st);
         gb_err le = {0};
         gb_grade_result res;
@@ -330,6 +356,8 @@ static void cls_free(cls *c)
 {
     for (size_t i = 0; c->s && i < c->r->count; i++) {
         gb_answer_sheet_free(&c->s[i].sheet);
+        for (size_t k = 0; k < c->s[i].nprev; k++) gb_answer_sheet_free(&c->s[i].prev[k].sheet);
+        free(c->s[i].prev);
         free(c->s[i].drawn);
         gb_params_free(c->s[i].params);
     }

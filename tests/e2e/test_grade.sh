@@ -70,6 +70,19 @@ if grep -q '^s1001,Marta Beispiel,25,25,' "$gtmp/g2/grades.csv" && [ "$(grep -c 
   ok "grade: grades.csv holds only the graded students, with the later sheet's grade"
 else bad "grade: grades.csv holds only the graded students, with the later sheet's grade" "$(cat "$gtmp/g2/grades.csv")"; fi
 
+# --- a later sheet of another variant does not cost the student the earlier, right one ---
+mkdir -p "$gtmp/twice2"
+cp "$gtmp/s/s1001-answers.txt" "$gtmp/twice2/a-right.txt"
+sed 's/^variant: .*/variant: 00000000/' "$gtmp/s/s1001-answers.txt" > "$gtmp/twice2/b-wrong.txt"
+out=$("$G" grade --assignment A --roster "$R/class30.csv" --outdir "$gtmp/g5" "$gtmp/twice2" 2>&1); got=$?
+[ "$got" = 1 ] && ok "grade: the sheet of another variant is counted as a failure (exit 1)" \
+  || bad "grade: the sheet of another variant is counted as a failure (exit 1)" "exit $got: $out"
+expect_grep "b-wrong\.txt: the sheet is of variant '00000000'" "grade: the later sheet of another variant is refused"
+expect_grep "student 's1001': .*a-right\.txt is graded instead" "grade: the earlier sheet is graded instead, with a warning"
+if grep -q '^s1001,Marta Beispiel,25,25,' "$gtmp/g5/grades.csv"; then
+  ok "grade: the earlier sheet's grade is in grades.csv"
+else bad "grade: the earlier sheet's grade is in grades.csv" "$(cat "$gtmp/g5/grades.csv" 2>/dev/null)"; fi
+
 # --- nothing a submission is can hang the grader or write outside the output folder ---
 mkdir -p "$gtmp/odd"
 mkfifo "$gtmp/odd/pipe.txt" 2>/dev/null
