@@ -24,7 +24,9 @@ static void test_graded_sheet_text(void)
          "matches the mistake: sign of (yhat - y) flipped"},
         {3, "C", "", "0.1018", NULL, GB_GRADED_BLANK, 0, 2, NULL, NULL},
     };
-    gb_graded_sheet g = {&st, "ex3", rows, 3, 1, 4, NULL};
+    const char *problems[] = {"line 9: 'not a line at all' is not an answer",
+                              "line 11: q99 is not a question of this sheet"};
+    gb_graded_sheet g = {&st, "ex3", rows, 3, 1, 4, NULL, problems, 2};
     gb_err e = {0};
     int rc = gb_graded_build(gb_test_path("templates/graded.ini"), 0, &g, out, &e);
     GB_ASSERT_MSG(rc == 0, "build: %s", e.msg);
@@ -34,7 +36,9 @@ static void test_graded_sheet_text(void)
     if (text) {
         const char *want[] = {"Βασιλική Παπαδοπούλου", "2023/0417", "a1b2c3d4", "Total: 1 / 4",
                               "your answer 0.5488", "0,1117", "right", "wrong", "blank",
-                              "sign of (yhat - y) flipped", "0/2 points"};
+                              "sign of (yhat - y) flipped", "0/2 points",
+                              "Problems in the answer sheet", "'not a line at all' is not an answer",
+                              "q99 is not a question of this sheet"};
         for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
             GB_ASSERT_MSG(strstr(text, want[i]) != NULL, "graded text has '%s'", want[i]);
     }

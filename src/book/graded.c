@@ -134,6 +134,16 @@ int gb_graded_build(const char *template_path, time_t date, const gb_graded_shee
         }
     }
     if (!rc) rc = rows(&book, g, e);
+    if (!rc && g->nproblems) {
+        /* what the grader could not read in the sheet, so the student sees it too */
+        gb_span h = text("Problems in the answer sheet", GB_STYLE_STRONG);
+        rc = gb_book_paragraph(&book, &h, 1, tpl.size, GB_FACE_SERIF, 0, 0, 0.4 * tpl.leading, e);
+        for (size_t k = 0; !rc && k < g->nproblems; k++) {
+            gb_span p = text(g->problems[k], 0);
+            rc = gb_book_paragraph(&book, &p, 1, tpl.size * 0.92, GB_FACE_SERIF, 1.6 * tpl.size,
+                                   0, 0.2 * tpl.leading, e);
+        }
+    }
     if (!rc) rc = gb_book_emit(&book, e);
     if (!rc) rc = gb_pdf_doc_save(pdf, output, e);
     gb_book_free(&book);

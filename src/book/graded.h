@@ -44,6 +44,10 @@ typedef struct gb_graded_sheet {
     size_t nrows;
     double total, max_total;
     const char *summary;          /* optional plain-text line under the total, or NULL */
+    const char *const *problems;  /* nproblems plain-text lines about the sheet itself (a line
+                                     that is not an answer, a question answered twice, ...),
+                                     listed after the answers; may be NULL when 0 */
+    size_t nproblems;
 } gb_graded_sheet;
 
 /* Writes the graded sheet to output atomically using template_path (page, fonts, heads).

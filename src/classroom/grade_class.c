@@ -298,9 +298,14 @@ static int build_pdf(const cls *c, size_t i, gb_err *e)
                  res.count[GB_MARK_RIGHT], res.count[GB_MARK_CARRIED], res.count[GB_MARK_WRONG],
                  res.count[GB_MARK_BLANK]);
         gb_student who = {rs->id, rs->name, rs->id, st->hash, rs->line};
+        const char **probs = st->sheet.nproblems ? calloc(st->sheet.nproblems, sizeof *probs)
+                                                 : NULL;
+        size_t np = probs ? st->sheet.nproblems : 0;
+        for (size_t k = 0; k < np; k++) probs[k] = st->sheet.problems[k].msg;
         gb_graded_sheet sheet = {&who, c->o->assignment, rows, res.nrows, res.total,
-                                 res.max_total, summary};
+                                 res.max_total, summary, probs, np};
         rc = gb_graded_build(c->o->graded_tpl, c->o->date, &sheet, path, e);
+        free(probs);
     }
     free(rows);
     free(path);
