@@ -145,9 +145,20 @@ static void test_parse_double(void)
     GB_ASSERT_MSG(gb_parse_double("1 2", &v) != 0, "two numbers rejected");
 }
 
+/* Subnormal and underflowing numbers are finite and accepted; overflow is refused. */
+static void test_parse_underflow(void)
+{
+    double v = 1;
+    GB_ASSERT_MSG(gb_parse_double("1e-320", &v) == 0 && v > 0 && v < 1e-300, "1e-320: %g", v);
+    GB_ASSERT_MSG(gb_parse_double("-1e-400", &v) == 0 && v == 0, "-1e-400: %g", v);
+    GB_ASSERT_MSG(gb_parse_double("1e400", &v) != 0, "1e400 accepted");
+    GB_ASSERT_MSG(gb_parse_double("-1e309", &v) != 0, "-1e309 accepted");
+}
+
 GB_TEST_SUITE(params)
 {
     CU_pSuite s = CU_add_suite("params", NULL, NULL);
+    GB_ADD(s, test_parse_underflow);
     GB_ADD(s, test_values);
     GB_ADD(s, test_bad_values_named_with_location);
     GB_ADD(s, test_bad_file);

@@ -378,7 +378,8 @@ int gb_parse_double(const char *s, double *out)
     double v = strtod(s, &end);
     if (end == s) return -1;
     while (isspace((unsigned char)*end)) end++;
-    if (*end || !isfinite(v) || errno == ERANGE) return -1;
+    /* ERANGE on underflow still gives a finite number (subnormal or 0): only overflow fails */
+    if (*end || !isfinite(v) || (errno == ERANGE && fabs(v) >= 1)) return -1;
     *out = v;
     return 0;
 }
