@@ -46,7 +46,8 @@ struct gb_pdf_doc {
     label_rec *labels;
     size_t nlabels, cap_labels;
     int last_level;
-    size_t missing;
+    uint32_t *missing;      /* the distinct code points no face has, in the order met */
+    size_t nmissing, cap_missing;
     int saved;
     int utf8;               /* libharu's UTF-8 encoder is set up (use_utf8) */
     int moved;              /* its pages went to another document (gb_pdf_doc_append) */
@@ -169,6 +170,7 @@ void gb_pdf_doc_free(gb_pdf_doc *d)
     if (d->pdf) HPDF_Free(d->pdf);
     gb_pdf_fonts_free(d->fonts);
     gb_ops_free(&d->ops);
+    free(d->missing);
     for (size_t i = 0; i < d->nout; i++) free(d->outl[i].title);
     for (size_t i = 0; i < d->nlabels; i++) free(d->labels[i].prefix);
     free(d->labels);
@@ -189,7 +191,18 @@ int gb_pdf_doc_set_face(gb_pdf_doc *d, gb_face face, const char *ttf_path, gb_er
 
 gb_metrics gb_pdf_doc_metrics(gb_pdf_doc *d) { return gb_pdf_fonts_metrics(d->fonts); }
 
-size_t gb_pdf_doc_missing_glyphs(const gb_pdf_doc *d) { return d->missing; }
+size_t gb_pdf_doc_missing_glyphs(const gb_pdf_doc *d) { return d->nmissing; }
+
+/* Notes cp as drawn by a substitute (once per code point: a name on every page is one). */
+static void note_missing(gb_pdf_doc *d, uint32_t cp)
+{
+    for (size_t i = 0; i < d->nmissing; i++)
+        if (d->missing[i] == cp) return;
+    uint32_t *m = grow(d->missing, &d->cap_missing, d->nmissing, sizeof *d->missing);
+    if (!m) return;   /* out of memory: the count is a lower bound */
+    d->missing = m;
+    d->missing[d->nmissing++] = cp;
+}
 
 int gb_pdf_page_count(const gb_pdf_doc *d) { return d->npages; }
 
@@ -385,7 +398,7 @@ static int draw_text(gb_pdf_doc *d, const gb_item *it, double dx, double dy,
         uint16_t code;
         if (!gb_pdf_fonts_fast(d->fonts, it->face, cp, &face, &adv, &code)) {
             gb_glyph_use u = gb_pdf_fonts_resolve(d->fonts, it->face, cp);
-            if (u.kind >= GB_GLYPH_SUBST) d->missing++;
+            if (u.kind >= GB_GLYPH_SUBST) note_missing(d, cp);
             if (u.kind == GB_GLYPH_SUBST_BOX) boxed = 1;
             face = u.face;
             adv = u.advance;
@@ -618,7 +631,7 @@ int gb_pdf_doc_append(gb_pdf_doc *d, gb_pdf_doc *src, const char *title, gb_err 
         d->labels[d->nlabels++] = r;
         src->labels[i].prefix = NULL;   /* moved */
     }
-    d->missing += src->missing;
+    for (size_t i = 0; i < src->nmissing; i++) note_missing(d, src->missing[i]);
     /* emptied: nothing more may be drawn, saved or moved */
     src->saved = src->moved = 1;
     src->npages = 0;

@@ -61,8 +61,9 @@ int gb_pdf_page_count(const gb_pdf_doc *d);
  * GB_EINPUT naming the file, a libharu error). */
 int gb_pdf_page_draw(gb_pdf_doc *d, const gb_dlist *dl, double dx, double dy, gb_err *e);
 
-/* Number of code points drawn so far that no loaded face has (drawn as U+FFFD or a boxed '?');
- * the caller should warn when it is not 0. */
+/* Number of distinct code points drawn so far that no loaded face has (drawn as U+FFFD or a
+ * boxed '?'; a character drawn on every page counts once); the caller should warn when it is
+ * not 0. */
 size_t gb_pdf_doc_missing_glyphs(const gb_pdf_doc *d);
 
 /* A new destination id (>= 0), placed later with gb_pdf_dest_place; links and outline entries
