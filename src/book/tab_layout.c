@@ -118,8 +118,17 @@ static int exp_box(const gb_metrics *m, const char *exp_ascii, double size, gb_d
                    double *w, double *h, double *d)
 {
     static const char times10[] = "\xC3\x97" "10";   /* "×10": a thin look without spaces */
+    /* "+308" -> "308", "-05" -> "-5": an exponent as one writes it (printf pads and signs) */
+    char tidy[32];
+    size_t t = 0;
+    const char *q = exp_ascii;
+    if (*q == '+') q++;
+    else if (*q == '-') tidy[t++] = *q++;
+    while (q[0] == '0' && q[1]) q++;
+    while (*q && t + 1 < sizeof tidy) tidy[t++] = *q++;
+    tidy[t] = '\0';
     char ex[32];
-    minus(exp_ascii, ex, sizeof ex);
+    minus(tidy, ex, sizeof ex);
     *dl = gb_dlist_new();
     if (!*dl) return GB_EINTERNAL;
     double gap = 0.12 * size;
