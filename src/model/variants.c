@@ -4,6 +4,7 @@
 
 #include "model/exercise.h"
 #include "model/quantity.h"
+#include "numerics/rules.h"
 
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -642,19 +643,17 @@ static int setup_questions(ctx *c, const gb_question_spec *qs, size_t nq, gb_err
     return 0;
 }
 
-/* The perceptron's z for parameters p (its weights drawn from p's perceptron.seed). */
+/* The perceptron's z for parameters p (its weights drawn from p's perceptron.seed): the rule the
+ * model's perceptron.z uses (rules.h), on the exercise's perceptron, without building the whole
+ * model. */
 static int perceptron_z(const gb_params *p, double *z, gb_err *e)
 {
     gb_exercise ex;
     int rc = gb_exercise_load(&ex, p, -1, e);
     if (rc) return rc;
-    gb_model *m = gb_exercise_model(&ex);
-    int ok = 0;
-    if (m) *z = gb_model_value(m, "perceptron.z", &ok);
-    if (!m) rc = oom(e);
-    else if (!ok || !isfinite(*z))
+    *z = gb_rule_preact(ex.p_w, ex.p_x, ex.p_n, ex.p_b);
+    if (!isfinite(*z))
         rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "variants: no finite perceptron.z");
-    gb_model_free(m);
     gb_exercise_free(&ex);
     return rc;
 }
