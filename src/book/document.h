@@ -61,9 +61,9 @@ int gb_doc_build_part(const gb_doc_opts *o, const char *output, gb_booklet_part 
 int gb_doc_questions(const char *template_path, const gb_params *params, gb_question_spec **qs,
                      size_t *nq, gb_err *e);
 
-/* A booklet: many students' documents of one template in one PDF, each starting on an odd page
- * (duplex printing keeps students apart) under an outline entry "Name (ID)". Pages are cheap;
- * fonts are paid once. */
+/* A booklet (class set): many students' documents of one template in one PDF (or volumes, see
+ * gb_booklet_output), each starting on an odd page (duplex printing keeps students apart) under
+ * an outline entry "Name (ID)". Pages are cheap; fonts are paid once. */
 typedef struct gb_booklet gb_booklet;
 
 /* A new empty booklet for template_path dated date; NULL with e set on failure. */
@@ -75,14 +75,15 @@ int gb_booklet_add(gb_booklet *b, const gb_params *params, long seed, const gb_s
                    gb_err *e);
 
 /* One student's pages for a booklet, built by any thread (several at once: b is only read);
- * appended under an outline entry "Name (ID)" (the class set's outline lists the students). */
-/* Builds *out (NULL on failure). Errors as gb_doc_build. */
+ * appended under an outline entry "Name (ID)" (the class set's outline lists the students).
+ * gb_booklet_part_build builds *out (NULL on failure); errors as gb_doc_build. */
 int gb_booklet_part_build(const gb_booklet *b, const gb_params *params, long seed,
                           const gb_student *s, gb_booklet_part **out, gb_err *e);
 /* Appends part (taken over and freed, also on failure) to the booklet, starting on an odd page;
  * called by one thread, in roster order. 0 or GB_EINTERNAL (then the booklet is spoiled). */
 int gb_booklet_append(gb_booklet *b, gb_booklet_part *part, gb_err *e);
 void gb_booklet_part_free(gb_booklet_part *p);
+
 /* Students per volume of a class set. libharu holds a whole document in memory until it is
  * saved (about 40 KB a student: pages, links, outline), so a class set of more students than
  * this is written as volumes of this many, to keep memory bounded whatever the class size. */
