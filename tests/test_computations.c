@@ -16,6 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Formats v for a search in rendered text; a value that cannot be formatted fails the test
+   (an empty text would be found anywhere). */
+#define FORMAT(v, fmt, out) \
+    GB_ASSERT_MSG(gb_value_format((v), (fmt), (out)) == 0 && (out)->text[0], "%s formats with %s", #v, fmt)
+
 typedef struct world {
     gb_params *p;
     gb_exercise ex;
@@ -190,18 +195,17 @@ static void test_gradient_table_values(void)
     for (size_t i = 0; i < np; i++) {
         gb_formatted g, n;
         double grad = gb_trace_grad(net, t, i);
-        gb_value_format(grad, ".8f", &g);
-        gb_value_format(w.runs.checks[i].numeric, ".8f", &n);
-        const char *gs = g.has_exponent ? "" : g.text, *ns = n.has_exponent ? "" : n.text;
-        GB_ASSERT_MSG(strstr(s, gs) != NULL, "gradient %zu = %s in the table", i, g.text);
-        GB_ASSERT_MSG(strstr(s, ns) != NULL, "numerical %zu = %s in the table", i, n.text);
+        FORMAT(grad, ".8f", &g);
+        FORMAT(w.runs.checks[i].numeric, ".8f", &n);
+        GB_ASSERT_MSG(strstr(s, g.text) != NULL, "gradient %zu = %s in the table", i, g.text);
+        GB_ASSERT_MSG(strstr(s, n.text) != NULL, "numerical %zu = %s in the table", i, n.text);
         checked += fabs(grad) > 1e-6;
     }
     GB_ASSERT_MSG(checked >= 6, "most gradients are not tiny (%zu)", checked);
     for (size_t l = 1; l <= net->L; l++)
         for (size_t j = 0; j < net->n[l]; j++) {
             gb_formatted d;
-            gb_value_format(t->delta[l][j], ".8f", &d);
+            FORMAT(t->delta[l][j], ".8f", &d);
             GB_ASSERT_MSG(strstr(s, d.text) != NULL, "delta[%zu][%zu] = %s in the table", l, j,
                           d.text);
         }
@@ -225,7 +229,7 @@ static void check_network_weights(world *w, const char *absent)
         for (size_t i = 0; i < net->n[l] * net->n[l - 1]; i++) {
             gb_formatted v;
             char needle[128];
-            gb_value_format(net->W[l][i], ".4g", &v);
+            FORMAT(net->W[l][i], ".4g", &v);
             snprintf(needle, sizeof needle, "= %s", v.text);
             GB_ASSERT_MSG(has_text(&f, needle), "network shows W[%zu] entry %zu '%s'", l, i,
                           needle);
@@ -252,7 +256,7 @@ static void test_changed_value(void)
     GB_ASSERT_NEAR(b.ex.net->W[2][0], 0.7, 0);
     gb_formatted old;
     char absent[128];
-    gb_value_format(a.ex.net->W[2][0], ".4g", &old);
+    FORMAT(a.ex.net->W[2][0], ".4g", &old);
     snprintf(absent, sizeof absent, "= %s|", old.text);
     /* the old value's label is found in the old figure, so its absence below means something */
     gb_float fo = {0};
@@ -276,7 +280,7 @@ static void test_changed_value(void)
                 gb_trace *t = gb_trace_new(b.ex.net);
                 gb_net_forward(b.ex.net, b.ex.x, t);
                 gb_formatted y;
-                gb_value_format(t->a[b.ex.net->L][0], ".4f", &y);
+                FORMAT(t->a[b.ex.net->L][0], ".4f", &y);
                 GB_ASSERT_MSG(strstr(sb, y.text) != NULL, "new yhat %s shown", y.text);
                 gb_trace_free(t);
             }
@@ -310,16 +314,16 @@ static void test_network_variants(void)
         for (size_t j = 0; j < 2; j++) {
             gb_formatted z, a, d, gw;
             char nz[128], na[128], nd[128];
-            gb_value_format(t->z[1][j], ".4f", &z);
-            gb_value_format(t->a[1][j], ".4f", &a);
-            gb_value_format(t->delta[1][j], ".4f", &d);
+            FORMAT(t->z[1][j], ".4f", &z);
+            FORMAT(t->a[1][j], ".4f", &a);
+            FORMAT(t->delta[1][j], ".4f", &d);
             snprintf(nz, sizeof nz, "z = %s", z.text);
             snprintf(na, sizeof na, "a = %s", a.text);
             snprintf(nd, sizeof nd, "= %s", d.text);
             GB_ASSERT_MSG(has_text(&f, nz), "forward shows '%s'", nz);
             GB_ASSERT_MSG(has_text(&f, na), "forward shows '%s'", na);
             GB_ASSERT_MSG(has_text(&g, nd), "gradients show delta '%s'", nd);
-            gb_value_format(t->gW[2][j], ".4f", &gw);
+            FORMAT(t->gW[2][j], ".4f", &gw);
             snprintf(nd, sizeof nd, "= %s", gw.text);
             GB_ASSERT_MSG(has_text(&g, nd), "gradients show dC/dW[2][0][%zu] '%s'", j, nd);
         }
@@ -370,7 +374,7 @@ static void test_figure_labels(void)
     rc = render(&w, "training-accuracy", NULL, 0, &f, &e);
     GB_ASSERT_MSG(rc == 0, "training-accuracy: %s", e.msg);
     gb_formatted ta;
-    gb_value_format(w.runs.training.test_accuracy, ".1%", &ta);
+    FORMAT(w.runs.training.test_accuracy, ".1%", &ta);
     GB_ASSERT_MSG(!rc && has_text(&f, ta.text), "test accuracy %s marked", ta.text);
     gb_float_free(&f);
     rc = render(&w, "step-error", NULL, 0, &f, &e);
@@ -470,7 +474,7 @@ static void test_helpers(void)
     gb_comp_superscript("123456", buf, 5);
     GB_ASSERT_MSG(strlen(buf) < 5, "truncated safely: %zu bytes", strlen(buf));
     gb_formatted f;
-    gb_value_format(-4.2e-18, ".1e", &f);
+    FORMAT(-4.2e-18, ".1e", &f);
     gb_comp_label_value(&f, buf, sizeof buf);
     GB_ASSERT_MSG(!strcmp(buf, "\xE2\x88\x92" "4.2\xC3\x97" "10\xE2\x81\xBB\xC2\xB9\xE2\x81\xB8"),
                   "label of -4.2e-18: %s", buf);

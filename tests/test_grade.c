@@ -85,7 +85,7 @@ static char *sheet_text(const fixture *f, const double *ans, int comma, const ch
         char num[96] = "";
         if (!isnan(ans[i])) {
             gb_formatted fm;
-            gb_value_format(ans[i], f->qs[i].fmt, &fm);
+            GB_ASSERT_MSG(gb_value_format(ans[i], f->qs[i].fmt, &fm) == 0, "answer %zu formats", i);
             snprintf(num, sizeof num, "%s", fm.plain);
             if (comma)
                 for (char *c = num; *c; c++)
@@ -141,7 +141,8 @@ static void test_right_everywhere(void)
             GB_ASSERT_MSG(r.count[GB_MARK_RIGHT] == NQ, "all right");
             /* The row carries what the graded sheet shows. */
             gb_formatted fm;
-            gb_value_format(gb_model_value(f.m, "C", NULL), ".4g", &fm);
+            GB_ASSERT_MSG(gb_value_format(gb_model_value(f.m, "C", NULL), ".4g", &fm) == 0,
+                          "C formats");
             GB_ASSERT_MSG(!strcmp(r.rows[8].key_plain, fm.plain), "key printed: %s",
                           r.rows[8].key_plain);
             GB_ASSERT_MSG(r.rows[8].lo < r.rows[8].key && r.rows[8].key < r.rows[8].hi &&
@@ -521,7 +522,9 @@ static void test_errors(void)
     gb_answer_sheet s;
     gb_err e = {0};
     gb_grade_result r;
-    if (gb_answer_sheet_parse(t, strlen(t), NULL, f.qs, NQ, &s, &e) == 0) {
+    int parsed = gb_answer_sheet_parse(t, strlen(t), NULL, f.qs, NQ, &s, &e);
+    GB_ASSERT_MSG(parsed == 0, "a blank sheet parses: %s", e.msg);
+    if (parsed == 0) {
         gb_grade_opts o;
         gb_grade_opts_default(&o);
         o.carried_share = 1.5;

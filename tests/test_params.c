@@ -36,11 +36,14 @@ static void test_values(void)
     GB_ASSERT_NEAR(x[0], 0.5, 0);
     GB_ASSERT_NEAR(x[1], -1.5, 0);
     GB_ASSERT_MSG(gb_params_matrix(p, "sample", "W1", W, 2, 2, &e) == 0, "%s", e.msg);
+    GB_ASSERT_NEAR(W[0], 0.1, 0);
     GB_ASSERT_NEAR(W[1], -0.2, 0);
     GB_ASSERT_NEAR(W[2], 0.4, 0);
     GB_ASSERT_NEAR(W[3], 0.2, 0);
     GB_ASSERT_MSG(gb_params_double(p, "sample", "eta", &eta, &e) == 0, "%s", e.msg);
+    GB_ASSERT_NEAR(eta, 1, 0);
     GB_ASSERT_MSG(gb_params_vector(p, "net", "sizes", s, 0, 3, &n, &e) == 0 && n == 3, "flat list");
+    GB_ASSERT_MSG(s[0] == 2 && s[1] == 2 && s[2] == 1, "sizes %g, %g, %g", s[0], s[1], s[2]);
     GB_ASSERT_MSG(gb_params_double(p, "sample", "nothere", &eta, &e) == 1, "absent key -> 1");
     gb_params_free(p);
     remove(tmp_path);
@@ -101,20 +104,25 @@ static void test_set(void)
     int rc;
     gb_params *p = load_text("[sample]\nx = [0.5, -1.5]\nW1 = [[0.1, -0.2], [0.4, 0.2]]\n"
                              "eta = 1\n[other]\neta = 3\n", &e, &rc);
+    GB_ASSERT_MSG(rc == 0, "%s", e.msg);
     double x[2], W[4], v;
     GB_ASSERT_MSG(gb_params_set(p, "x=1,2", &e) == 0, "%s", e.msg);
-    gb_params_vector(p, "sample", "x", x, 2, 0, NULL, &e);
+    GB_ASSERT_MSG(gb_params_vector(p, "sample", "x", x, 2, 0, NULL, &e) == 0, "%s", e.msg);
+    GB_ASSERT_NEAR(x[0], 1, 0);
     GB_ASSERT_NEAR(x[1], 2, 0);
     GB_ASSERT_MSG(gb_params_set(p, "W[1][1][0]=-0.75", &e) == 0, "%s", e.msg);
     GB_ASSERT_MSG(gb_params_matrix(p, "sample", "W1", W, 2, 2, &e) == 0, "%s", e.msg);
     GB_ASSERT_NEAR(W[2], -0.75, 0);
     GB_ASSERT_NEAR(W[1], -0.2, 0);
     GB_ASSERT_MSG(gb_params_set(p, "x[0]=3", &e) == 0, "%s", e.msg);
-    gb_params_vector(p, "sample", "x", x, 2, 0, NULL, &e);
+    GB_ASSERT_MSG(gb_params_vector(p, "sample", "x", x, 2, 0, NULL, &e) == 0, "%s", e.msg);
     GB_ASSERT_NEAR(x[0], 3, 0);
+    GB_ASSERT_NEAR(x[1], 2, 0);
     GB_ASSERT_MSG(gb_params_set(p, "other.eta=0.5", &e) == 0, "%s", e.msg);
-    gb_params_double(p, "other", "eta", &v, &e);
+    GB_ASSERT_MSG(gb_params_double(p, "other", "eta", &v, &e) == 0, "%s", e.msg);
     GB_ASSERT_NEAR(v, 0.5, 0);
+    GB_ASSERT_MSG(gb_params_double(p, "sample", "eta", &v, &e) == 0, "%s", e.msg);
+    GB_ASSERT_NEAR(v, 1, 0);
     gb_err e2 = {0};
     GB_ASSERT_MSG(gb_params_set(p, "eta=2", &e2) == GB_EINPUT && strstr(e2.msg, "several"),
                   "ambiguous bare name: %s", e2.msg);

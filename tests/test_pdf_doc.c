@@ -681,14 +681,18 @@ static void check_appended(const char *path, const char *const *tags, const doub
     free(s);
     char cmd[600], *out = NULL;
     snprintf(cmd, sizeof cmd, "pdfinfo -f 1 -l %d '%s'", n, path);
-    gb_test_run(cmd, &out);
+    int rc = gb_test_run(cmd, &out), sized = 0;
+    GB_ASSERT_MSG(rc == 0 && out, "%s exits %d", cmd, rc);
     for (char *l = out ? strtok(out, "\n") : NULL; l; l = strtok(NULL, "\n")) {
         int pg;
         double w, h;
-        if (sscanf(l, "Page %d size: %lf x %lf", &pg, &w, &h) == 3 && pg >= 1 && pg <= n)
+        if (sscanf(l, "Page %d size: %lf x %lf", &pg, &w, &h) == 3 && pg >= 1 && pg <= n) {
+            sized++;
             GB_ASSERT_MSG(w == size[(pg - 1) / 2][0] && h == size[(pg - 1) / 2][1],
                           "page %d is %g x %g", pg, w, h);
+        }
     }
+    GB_ASSERT_MSG(sized == n, "pdfinfo gave the size of %d pages, want %d", sized, n);
     free(out);
 }
 

@@ -143,7 +143,9 @@ def check_answers(ini, assignment, jpath, cpath):
     for b in bad[:20]:
         print(b)
     print(f"{checked - len(bad)} of {checked} answers of {len(students)} students agree")
-    return 1 if bad else 0
+    if not checked:
+        print("no answer was checked")
+    return 1 if bad or not checked else 0
 
 
 def outline(path):

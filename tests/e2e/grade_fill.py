@@ -203,4 +203,6 @@ if not all_right:
         re.sub(r"student: .*\n", "student: s9999\n", unknown, count=1))
     open(os.path.join(sdir, "garbage.txt"), "wb").write(bytes(rng.randrange(256) for _ in range(3000)))
 json.dump(expected, open(os.path.join(sdir, "expected.json"), "w"), indent=1)
+if not expected or not all(st["questions"] for st in doc["students"]):
+    print("no student, or a student without questions, in answers.json"); bad += 1
 sys.exit(1 if bad else 0)
