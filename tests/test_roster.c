@@ -52,6 +52,15 @@ static void expect_student(const gb_roster *r, size_t i, const char *id, const c
     GB_ASSERT_MSG(s->line == line, "student %zu line %u, want %u", i, s->line, line);
 }
 
+/* text parses to a roster whose first student is (id, name) from line `line`. */
+static void expect_one(const char *text, const char *id, const char *name, unsigned line)
+{
+    gb_roster *r = parse(text);
+    GB_ASSERT_MSG(r != NULL, "%s", err.msg);
+    if (r) expect_student(r, 0, id, name, line);
+    gb_roster_free(r);
+}
+
 /* Reads a fixture's bytes (for checks independent of the parser). */
 static char *slurp(const char *name, size_t *len)
 {
@@ -198,10 +207,8 @@ static void test_quote_errors(void)
     expect_error(parse("id,name\ns1,\"Ann\ns2,Bob\ns3,\"Cy\"\ns4,Dee,x\n"),
                  "mem.csv:2: unterminated quoted field");
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "mem.csv:5: expected 2 fields, found 3"));
-    gb_roster *r = parse("id,name\ns1,An\"n\n"); /* a quote inside an unquoted field is text */
-    GB_ASSERT_MSG(r != NULL, "%s", err.msg);
-    if (r) expect_student(r, 0, "s1", "An\"n", 2);
-    gb_roster_free(r);
+    /* a quote inside an unquoted field is text */
+    expect_one("id,name\ns1,An\"n\n", "s1", "An\"n", 2);
     expect_error(parse("id,name\ns1,\"Ann\" x\n"), "mem.csv:2: text after the closing quote");
     expect_error(parse("id,name\ns1,\"Ann\"x\n"), "mem.csv:2: text after the closing quote");
     expect_error(parse("id,name\ns1,A\ns2,\"B\n\n\n"), "mem.csv:3: unterminated quoted field");
@@ -342,19 +349,11 @@ static void test_platform_headers(void)
     }
     gb_roster_free(r);
     /* German: Vorname + Nachname, Matrikelnummer, any case and spacing */
-    r = parse("  NACHNAME ; Vorname;Matrikelnummer ;E-Mail\nMüller;Anna;4711;a@x.de\n");
-    GB_ASSERT_MSG(r != NULL, "%s", err.msg);
-    if (r) expect_student(r, 0, "4711", "Anna Müller", 2);
-    gb_roster_free(r);
+    expect_one("  NACHNAME ; Vorname;Matrikelnummer ;E-Mail\nMüller;Anna;4711;a@x.de\n", "4711",
+               "Anna Müller", 2);
     /* email only when no other ID column */
-    r = parse("Email,Full Name\nann@x.org,Ann\n");
-    GB_ASSERT_MSG(r != NULL, "%s", err.msg);
-    if (r) expect_student(r, 0, "ann@x.org", "Ann", 2);
-    gb_roster_free(r);
-    r = parse("email,Student-ID,name\nann@x.org,s9,Ann\n");
-    GB_ASSERT_MSG(r != NULL, "%s", err.msg);
-    if (r) expect_student(r, 0, "s9", "Ann", 2);
-    gb_roster_free(r);
+    expect_one("Email,Full Name\nann@x.org,Ann\n", "ann@x.org", "Ann", 2);
+    expect_one("email,Student-ID,name\nann@x.org,s9,Ann\n", "s9", "Ann", 2);
     /* a first name alone is a name */
     r = parse("username\tgiven name\nu1\tAnn\n");
     GB_ASSERT_MSG(r != NULL, "%s", err.msg);
@@ -364,10 +363,7 @@ static void test_platform_headers(void)
     }
     gb_roster_free(r);
     /* Excel's separator hint line */
-    r = parse("sep=;\r\nid;name\r\n1;A, B\r\n");
-    GB_ASSERT_MSG(r != NULL, "%s", err.msg);
-    if (r) expect_student(r, 0, "1", "A, B", 3);
-    gb_roster_free(r);
+    expect_one("sep=;\r\nid;name\r\n1;A, B\r\n", "1", "A, B", 3);
 }
 
 static void test_header_errors(void)
@@ -450,10 +446,8 @@ static void test_blank_rows_and_lines(void)
     }
     gb_roster_free(r);
     /* a name spread over lines with blanks around the break; inner spaces kept as written */
-    r = parse("id,name\ns1,\"  Haas  \r\n   Emil  von   Ort \"\n");
-    GB_ASSERT_MSG(r != NULL, "%s", err.msg);
-    if (r) expect_student(r, 0, "s1", "Haas Emil  von   Ort", 2);
-    gb_roster_free(r);
+    expect_one("id,name\ns1,\"  Haas  \r\n   Emil  von   Ort \"\n", "s1",
+               "Haas Emil  von   Ort", 2);
 }
 
 /* tests/data/rosters/class30.csv, also used by the end-to-end tests. */
