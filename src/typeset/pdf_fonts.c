@@ -190,7 +190,6 @@ typedef struct face_slot {
     HPDF_FontDef def;   /* lf->def */
     HPDF_Font font;     /* Type0 font dictionary, NULL until text is drawn in this face */
     HPDF_Dict cidfont;  /* its descendant CIDFontType2 dictionary */
-    int finished;       /* /W, /ToUnicode and the font program are written */
     uint32_t *cache;    /* the thread's resolve table for this face's files (borrowed) */
     uint16_t *gid_cp;   /* per glyph id: the code point it was drawn for, 0 = not drawn */
     unsigned nglyphs;   /* entries of gid_cp (the face's glyph count) */
@@ -287,11 +286,6 @@ int gb_pdf_fonts_set(gb_pdf_fonts *f, gb_face face, const char *ttf_path, gb_err
     f->slot[face].path = p;
     f->slot[face].state = SLOT_SET;
     return 0;
-}
-
-int gb_pdf_fonts_is_set(const gb_pdf_fonts *f, gb_face face)
-{
-    return (int)face >= 0 && face < GB_FACE_COUNT && f->slot[face].state != SLOT_UNSET;
 }
 
 const gb_err *gb_pdf_fonts_error(const gb_pdf_fonts *f) { return &f->err; }
@@ -825,8 +819,7 @@ int gb_pdf_fonts_finish(gb_pdf_fonts *f, gb_err *e)
     if (f->err.code) return gb_err_set(e, f->err.code, NULL, 0, 0, "%s", f->err.msg);
     for (int i = 0; i < GB_FACE_COUNT; i++) {
         face_slot *s = &f->slot[i];
-        if (!s->font || s->finished || s->shared) continue;
-        s->finished = 1;
+        if (!s->font || s->shared) continue;
         HPDF_STATUS st = finish_face(f->pdf, s);
         if (st != HPDF_OK)
             return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,

@@ -47,9 +47,6 @@ void gb_pdf_fonts_free(gb_pdf_fonts *f);
  * missing table), or GB_EINTERNAL (out of memory; face out of range). A face may be set once. */
 int gb_pdf_fonts_set(gb_pdf_fonts *f, gb_face face, const char *ttf_path, gb_err *e);
 
-/* 1 if a file is set for face. */
-int gb_pdf_fonts_is_set(const gb_pdf_fonts *f, gb_face face);
-
 /* How face draws cp (cached per face for the BMP). A face without a file uses GB_FACE_SERIF's
  * file (or the first face set). Code points above U+FFFF and C0/C1 controls are treated as
  * missing (libharu 2.3.0 cannot show them). */
