@@ -143,21 +143,3 @@ int gb_atomic_write(const char *path, gb_file_writer writer, void *ctx, gb_err *
     free(tmp);
     return rc;
 }
-
-struct bytes { const void *data; size_t len; };
-
-static int write_bytes(const char *tmp, void *ctx, gb_err *e)
-{
-    const struct bytes *b = ctx;
-    FILE *f = fopen(tmp, "wb");
-    if (!f) return gb_err_set(e, GB_EINTERNAL, tmp, 0, 0, "cannot open: %s", strerror(errno));
-    int ok = fwrite(b->data, 1, b->len, f) == b->len;
-    ok = (fclose(f) == 0) && ok;
-    return ok ? 0 : gb_err_set(e, GB_EINTERNAL, tmp, 0, 0, "write failed: %s", strerror(errno));
-}
-
-int gb_atomic_write_bytes(const char *path, const void *data, size_t len, gb_err *e)
-{
-    struct bytes b = {data, len};
-    return gb_atomic_write(path, write_bytes, &b, e);
-}

@@ -20,7 +20,4 @@ typedef int (*gb_file_writer)(const char *tmp_path, void *ctx, gb_err *e);
  * path and errno text) or whatever the writer returned. */
 int gb_atomic_write(const char *path, gb_file_writer writer, void *ctx, gb_err *e);
 
-/* Writes len bytes of data to path atomically (a gb_atomic_write with a plain writer). */
-int gb_atomic_write_bytes(const char *path, const void *data, size_t len, gb_err *e);
-
 #endif
