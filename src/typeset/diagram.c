@@ -23,7 +23,6 @@ typedef struct edge {
     char *label;
     double t;
     int arrow;
-    gb_rgb color;
     double x0, y0, x1, y1;      /* last render, diagram frame */
     gb_bbox box;                /* last render, label box (diagram frame) */
 } edge;
@@ -164,18 +163,9 @@ int gb_diagram_edge(gb_diagram *d, int from, int to, const char *label, double t
     e->from = from; e->to = to;
     e->t = (t > 0 && t < 1) ? t : 0.3;
     e->arrow = arrow ? 1 : 0;
-    e->color = GB_BLACK;
     e->label = dupstr(label);
     if (label && *label && !e->label) return -fail(d, GB_EINTERNAL, "out of memory");
     return (int)d->ne++;
-}
-
-int gb_diagram_edge_label_color(gb_diagram *d, int i, gb_rgb color)
-{
-    if (!d) return GB_EINPUT;
-    if (i < 0 || (size_t)i >= d->ne) return fail(d, GB_EINPUT, "no edge %d", i);
-    d->edges[i].color = color;
-    return 0;
 }
 
 int gb_diagram_layers(gb_diagram *d, const int *counts, size_t nlayers, double col_gap,
@@ -234,9 +224,8 @@ static size_t sub_lines(const char *s, const char **starts, size_t *lens, size_t
 static double needed_radius(const rctx *c, const node *n)
 {
     const gb_diagram_opts *o = &c->d->o;
-    gb_vmetrics vl, vs;
+    gb_vmetrics vl;
     c->m->vmetrics(c->m->ctx, o->label_face, o->label_size, &vl);
-    c->m->vmetrics(c->m->ctx, o->small_face, o->sub_size, &vs);
     double w = 0, h = 0;
     if (n->label) {
         w = width_of(c, o->label_face, n->label, strlen(n->label), o->label_size);
@@ -407,7 +396,7 @@ int gb_diagram_render(gb_diagram *d, const gb_metrics *m, gb_dlist *out, double 
         gb_rgb white = GB_WHITE;
         if (gb_dl_rect(dl, best.llx, best.lly, bw, bh, &white, NULL)) c.oom = 1;
         if (gb_dl_text(dl, o->small_face, o->edge_size, best.llx + LABEL_PAD,
-                       best.lly + LABEL_PAD + ve.descent, ed->label, strlen(ed->label), ed->color))
+                       best.lly + LABEL_PAD + ve.descent, ed->label, strlen(ed->label), GB_BLACK))
             c.oom = 1;
     }
     if (c.oom) { fail(d, GB_EINTERNAL, "out of memory"); gb_dlist_free(dl); goto fail_out; }

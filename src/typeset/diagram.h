@@ -64,8 +64,6 @@ int gb_diagram_node_fill(gb_diagram *d, int i, gb_rgb fill);
  * which keeps labels of edges that cross in the middle apart). arrow: 1 = arrowhead at `to`.
  * Returns the edge index or -GB_EINPUT / -GB_EINTERNAL. */
 int gb_diagram_edge(gb_diagram *d, int from, int to, const char *label, double t, int arrow);
-/* Colour of edge i's label text (default black). Returns 0 or GB_EINPUT. */
-int gb_diagram_edge_label_color(gb_diagram *d, int i, gb_rgb color);
 
 /* Layered network layout: creates counts[0] + ... + counts[nlayers-1] unlabelled nodes of
  * radius r; layer l is the column x = l * col_gap, its nodes spaced row_gap apart from top to
