@@ -106,7 +106,9 @@ static const struct { unsigned long code; const char *text; } hpdf_errors[] = {
     {0x1073, "HPDF_ANNOT_INVALID_BORDER_STYLE: invalid link border"},
 };
 
-const char *gb_pdf_error_text(unsigned long code)
+/* A readable name for a libharu error code ("HPDF_FILE_OPEN_ERROR: cannot open a file"), static
+ * storage; "unknown libharu error" for codes not in the table. */
+static const char *gb_pdf_error_text(unsigned long code)
 {
     for (size_t i = 0; i < sizeof hpdf_errors / sizeof *hpdf_errors; i++)
         if (hpdf_errors[i].code == code) return hpdf_errors[i].text;

@@ -98,10 +98,6 @@ int gb_pdf_page_label(gb_pdf_doc *d, int page, gb_pdf_label_style style, int fir
  * write: the message names the path), GB_EINPUT (a font file failed to load). */
 int gb_pdf_doc_save(gb_pdf_doc *d, const char *path, gb_err *e);
 
-/* A readable name for a libharu error code ("HPDF_FILE_OPEN_ERROR: cannot open a file"), static
- * storage; "unknown libharu error" for codes not in the table. */
-const char *gb_pdf_error_text(unsigned long code);
-
 /* Moves every page of src (drawn by this or another thread, which is done with it; src may
  * have been saved) to the end of d, with its links, destinations, outline entries, page labels
  * and the glyphs its fonts drew; src is left empty (it can only be freed). With a title (UTF-8),
