@@ -293,7 +293,6 @@ int gb_store_take(gb_store *dst, gb_store *src, gb_err *e)
         if (keep(dst, r, z, from->zlen, e)) return -1;
         dst->n++;
     }
-    for (size_t i = 0; i < src->n; i++) free(src->pages[i].z);
     src->n = 0;
     src->mem = 0;
     return first;
@@ -356,8 +355,7 @@ int gb_store_to_pages(gb_store *s, HPDF_Font (*font_of)(void *ctx, unsigned k), 
             HPDF_Box box = {0, 0, (HPDF_REAL)r->w, (HPDF_REAL)r->h};
             HPDF_Dict_Add(p, "MediaBox", HPDF_Box_Array_New(mm, box));
         }
-        HPDF_STATUS st = HPDF_OK;
-        if (st == HPDF_OK && r->zlen) {
+        if (r->zlen) {
             /* The content is already compressed: libharu copies it as it is (filter none) and
              * the dictionary says how to read it. */
             r->pos = 0;
@@ -369,9 +367,6 @@ int gb_store_to_pages(gb_store *s, HPDF_Font (*font_of)(void *ctx, unsigned k), 
             pa->stream = in;
             gb_stream_mark_deflated(pa->contents);
         }
-        if (st != HPDF_OK)
-            return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
-                              "libharu error 0x%04X creating page %zu", (unsigned)st, i + 1);
     }
     return 0;
 }
