@@ -187,7 +187,6 @@ typedef struct face_slot {
     char *path;
     int state;
     loaded_face *lf;    /* the thread's parsed face, valid in SLOT_PARSED */
-    HPDF_FontDef def;   /* lf->def */
     HPDF_Font font;     /* Type0 font dictionary, NULL until text is drawn in this face */
     HPDF_Dict cidfont;  /* its descendant CIDFontType2 dictionary */
     uint32_t *cache;    /* the thread's resolve table for this face's files (borrowed) */
@@ -301,11 +300,11 @@ static gb_face effective(const gb_pdf_fonts *f, gb_face face)
     return GB_FACE_COUNT;
 }
 
-/* Parses the face's file on first use; the parsed font definition or NULL. */
-static HPDF_FontDef parsed(gb_pdf_fonts *f, gb_face face)
+/* Parses the face's file on first use; the thread's parsed face or NULL. */
+static loaded_face *parsed(gb_pdf_fonts *f, gb_face face)
 {
     face_slot *s = &f->slot[face];
-    if (s->state == SLOT_PARSED) return s->def;
+    if (s->state == SLOT_PARSED) return s->lf;
     if (s->state != SLOT_SET) return NULL;
     unsigned long err, detail;
     loaded_face *lf = load_face(s->path, &err, &detail);
@@ -317,25 +316,25 @@ static HPDF_FontDef parsed(gb_pdf_fonts *f, gb_face face)
         return NULL;
     }
     s->lf = lf;
-    s->def = lf->def;
     s->state = SLOT_PARSED;
-    return s->def;
+    return lf;
 }
 
-/* Glyph id of cp in the face of def, 0 if absent (libharu may return ids past the end for
- * broken cmaps); looked up once per thread. */
-static unsigned glyph_id(HPDF_FontDef def, uint32_t cp)
+/* Glyph id of cp in the parsed face lf, 0 if absent (libharu may return ids past the end for
+ * broken cmaps); BMP code points are looked up once per thread (lf->gid). */
+static unsigned glyph_id(loaded_face *lf, uint32_t cp)
 {
-    HPDF_TTFontDefAttr a = def->attr;
-    loader *l = tl_loader;
-    loaded_face *lf = NULL;
-    for (size_t i = 0; l && i < l->n && !lf; i++)
-        if (l->faces[i]->def == def) lf = l->faces[i];
-    if (lf && cp <= 0xFFFF && (lf->gid[cp] & LF_KNOWN)) return lf->gid[cp] & 0xFFFF;
-    unsigned gid = HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)cp);
-    if (gid >= a->num_glyphs) gid = 0;
-    if (lf && cp <= 0xFFFF) lf->gid[cp] = LF_KNOWN | gid;
+    if (cp <= 0xFFFF && (lf->gid[cp] & LF_KNOWN)) return lf->gid[cp] & 0xFFFF;
+    unsigned gid = HPDF_TTFontDef_GetGlyphid(lf->def, (HPDF_UINT16)cp);
+    if (gid >= ((HPDF_TTFontDefAttr)lf->def->attr)->num_glyphs) gid = 0;
+    if (cp <= 0xFFFF) lf->gid[cp] = LF_KNOWN | gid;
     return gid;
+}
+
+/* Advance of glyph gid of lf (1/1000 em). */
+static int gid_width(const loaded_face *lf, unsigned gid)
+{
+    return HPDF_TTFontDef_GetGidWidth(lf->def, (HPDF_UINT16)gid);
 }
 
 static int drawable_cp(uint32_t cp)
@@ -350,48 +349,39 @@ static gb_glyph_use lookup(gb_pdf_fonts *f, gb_face face, uint32_t cp)
     gb_face own = effective(f, face);
     if (own == GB_FACE_COUNT) return u;
     u.face = own;
-    HPDF_FontDef def = parsed(f, own);
+    /* The own face, then the wide face (other scripts in the text's own design), then the CJK
+     * fallback; each parsed only when the ones before lack cp. */
+    const struct { gb_face face; gb_glyph_kind kind; int use; } order[3] = {
+        {own, GB_GLYPH_OWN, 1},
+        {GB_FACE_WIDE, GB_GLYPH_WIDE, own != GB_FACE_WIDE && own != GB_FACE_FALLBACK},
+        {GB_FACE_FALLBACK, GB_GLYPH_FALLBACK, own != GB_FACE_FALLBACK},
+    };
+    loaded_face *tried[3] = {NULL, NULL, NULL};
     unsigned gid;
-    if (def && drawable_cp(cp) && (gid = glyph_id(def, cp))) {
-        u.kind = GB_GLYPH_OWN;
-        u.cp = cp;
-        u.advance = HPDF_TTFontDef_GetGidWidth(def, (HPDF_UINT16)gid);
-        return u;
+    for (int k = 0; k < 3; k++) {
+        if (!order[k].use || f->slot[order[k].face].state == SLOT_UNSET) continue;
+        loaded_face *lf = tried[k] = parsed(f, order[k].face);
+        if (lf && drawable_cp(cp) && (gid = glyph_id(lf, cp))) {
+            u.kind = order[k].kind;
+            u.face = order[k].face;
+            u.cp = cp;
+            u.advance = gid_width(lf, gid);
+            return u;
+        }
     }
-    /* The wide face first (other scripts in the text's own design), then the CJK fallback. */
-    HPDF_FontDef wide = NULL;
-    if (own != GB_FACE_WIDE && own != GB_FACE_FALLBACK &&
-        f->slot[GB_FACE_WIDE].state != SLOT_UNSET)
-        wide = parsed(f, GB_FACE_WIDE);
-    if (wide && drawable_cp(cp) && (gid = glyph_id(wide, cp))) {
-        u.kind = GB_GLYPH_WIDE;
-        u.face = GB_FACE_WIDE;
-        u.cp = cp;
-        u.advance = HPDF_TTFontDef_GetGidWidth(wide, (HPDF_UINT16)gid);
-        return u;
-    }
-    HPDF_FontDef fb = NULL;
-    if (own != GB_FACE_FALLBACK && f->slot[GB_FACE_FALLBACK].state != SLOT_UNSET)
-        fb = parsed(f, GB_FACE_FALLBACK);
-    if (fb && drawable_cp(cp) && (gid = glyph_id(fb, cp))) {
-        u.kind = GB_GLYPH_FALLBACK;
-        u.face = GB_FACE_FALLBACK;
-        u.cp = cp;
-        u.advance = HPDF_TTFontDef_GetGidWidth(fb, (HPDF_UINT16)gid);
-        return u;
-    }
+    loaded_face *def = tried[0], *fb = tried[2];
     /* Nothing has it: show a visible replacement rather than dropping the character. */
     if (def && (gid = glyph_id(def, 0xFFFD))) {
         u.kind = GB_GLYPH_SUBST;
         u.cp = 0xFFFD;
-        u.advance = HPDF_TTFontDef_GetGidWidth(def, (HPDF_UINT16)gid);
+        u.advance = gid_width(def, gid);
     } else if (fb && (gid = glyph_id(fb, 0xFFFD))) {
         u.kind = GB_GLYPH_SUBST;
         u.face = GB_FACE_FALLBACK;
         u.cp = 0xFFFD;
-        u.advance = HPDF_TTFontDef_GetGidWidth(fb, (HPDF_UINT16)gid);
+        u.advance = gid_width(fb, gid);
     } else if (def && (gid = glyph_id(def, '?'))) {
-        u.advance = HPDF_TTFontDef_GetGidWidth(def, (HPDF_UINT16)gid);
+        u.advance = gid_width(def, gid);
     }
     return u;
 }
@@ -453,8 +443,8 @@ gb_glyph_use gb_pdf_fonts_resolve(gb_pdf_fonts *f, gb_face face, uint32_t cp)
         case GB_GLYPH_WIDE: u.face = GB_FACE_WIDE; u.cp = cp; break;
         case GB_GLYPH_SUBST:
             /* which face has U+FFFD is stable: recompute the cheap part */
-            u.face = (parsed(f, own) && glyph_id(f->slot[own].def, 0xFFFD)) ? own
-                                                                              : GB_FACE_FALLBACK;
+            loaded_face *lf = parsed(f, own);
+            u.face = (lf && glyph_id(lf, 0xFFFD)) ? own : GB_FACE_FALLBACK;
             u.cp = 0xFFFD;
             break;
         default: u.face = own == GB_FACE_COUNT ? face : own; u.cp = '?'; break;
@@ -479,8 +469,8 @@ HPDF_Font gb_pdf_fonts_font(gb_pdf_fonts *f, gb_face face)
     if ((int)face < 0 || face >= GB_FACE_COUNT) return NULL;
     face_slot *s = &f->slot[face];
     if (s->font) return s->font;
-    HPDF_FontDef def = parsed(f, face);
-    if (!def) return NULL;
+    loaded_face *lf = parsed(f, face);
+    if (!lf) return NULL;
     /* Faces set to one file (the template's sans is often the serif) share one PDF font. */
     for (int j = 0; j < GB_FACE_COUNT; j++) {
         face_slot *o = &f->slot[j];
@@ -493,7 +483,7 @@ HPDF_Font gb_pdf_fonts_font(gb_pdf_fonts *f, gb_face face)
             return s->font;
         }
     }
-    HPDF_TTFontDefAttr a = def->attr;
+    HPDF_TTFontDefAttr a = lf->def->attr;
     s->gid_cp = calloc(a->num_glyphs ? a->num_glyphs : 1, sizeof *s->gid_cp);
     s->nglyphs = s->gid_cp ? a->num_glyphs : 0;
     HPDF_Dict font = s->gid_cp ? HPDF_Dict_New(f->pdf->mmgr) : NULL;
@@ -591,8 +581,7 @@ unsigned gb_pdf_fonts_code(gb_pdf_fonts *f, const gb_glyph_use *u)
     if ((int)u->face < 0 || u->face >= GB_FACE_COUNT) return 0;
     face_slot *s = &f->slot[u->face];
     if (!s->font && !gb_pdf_fonts_font(f, u->face)) return 0;
-    uint32_t c = u->cp <= 0xFFFF ? s->lf->gid[u->cp] : 0;
-    unsigned gid = (c & LF_KNOWN) ? (c & 0xFFFF) : glyph_id(s->def, u->cp);
+    unsigned gid = glyph_id(s->lf, u->cp);
     if (gid && !s->gid_cp[gid]) s->gid_cp[gid] = (uint16_t)u->cp;
     return gid;
 }
@@ -741,7 +730,7 @@ static const program *subset_program(HPDF_Doc pdf, loaded_face *lf, const char *
 
 static HPDF_STATUS finish_face(HPDF_Doc pdf, face_slot *s)
 {
-    HPDF_FontDef def = s->def;
+    HPDF_FontDef def = s->lf->def;
     HPDF_TTFontDefAttr a = def->attr;
     HPDF_MMgr mm = pdf->mmgr;
     unsigned n = a->num_glyphs;
@@ -855,7 +844,8 @@ static void m_vmetrics(void *ctx, gb_face face, double size, gb_vmetrics *out)
 {
     gb_pdf_fonts *f = ctx;
     gb_face own = (int)face >= 0 && face < GB_FACE_COUNT ? effective(f, face) : GB_FACE_COUNT;
-    HPDF_FontDef def = own == GB_FACE_COUNT ? NULL : parsed(f, own);
+    loaded_face *lf = own == GB_FACE_COUNT ? NULL : parsed(f, own);
+    HPDF_FontDef def = lf ? lf->def : NULL;
     /* Defaults (a typical Latin face) for a face that failed to load; the save then fails. */
     double asc = 750, desc = 250, xh = 500, cap = 700;
     if (def) {
@@ -886,10 +876,10 @@ static void m_bbox(void *ctx, gb_face face, uint32_t cp, double size, gb_bbox *o
         return;
     }
     /* a face met through the thread's shared resolve table may not be parsed here yet */
-    if (!parsed(f, u.face)) return;
-    loaded_face *lf = f->slot[u.face].lf;
+    loaded_face *lf = parsed(f, u.face);
+    if (!lf) return;
     HPDF_FontDef def = lf->def;
-    unsigned gid = glyph_id(def, u.cp);
+    unsigned gid = glyph_id(lf, u.cp);
     HPDF_TTFontDefAttr a = def->attr;
     /* An empty glyph (space) has no ink; reading its header would read the next glyph's. */
     if (!gid || a->glyph_tbl.offsets[gid] == a->glyph_tbl.offsets[gid + 1]) return;
