@@ -203,7 +203,8 @@ static double width_of(const rctx *c, gb_face f, const char *s, size_t len, doub
     return c->m->advance(c->m->ctx, f, s, len, size);
 }
 
-/* Lines of sub text: calls fn for each '\n'-separated line. Returns the number of lines. */
+/* Splits sub text s at each '\n' into starts[]/lens[] (at most cap lines). Returns the number of
+ * lines. */
 static size_t sub_lines(const char *s, const char **starts, size_t *lens, size_t cap)
 {
     size_t n = 0;

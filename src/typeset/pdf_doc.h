@@ -20,8 +20,9 @@
 
 typedef struct gb_pdf_doc gb_pdf_doc;
 
-/* A new empty document (compression on, UTF-8 encodings on, no pages, no fonts). NULL with
- * GB_EINTERNAL in e when libharu or memory fails. Free with gb_pdf_doc_free (NULL is fine). */
+/* A new empty document (compression on, no pages, no fonts; libharu's UTF-8 encoder is set up
+ * when first needed, by the metadata or the outline). NULL with GB_EINTERNAL in e when libharu
+ * or memory fails. Free with gb_pdf_doc_free (NULL is fine). */
 gb_pdf_doc *gb_pdf_doc_new(gb_err *e);
 void gb_pdf_doc_free(gb_pdf_doc *d);
 

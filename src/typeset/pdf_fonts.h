@@ -54,7 +54,8 @@ gb_glyph_use gb_pdf_fonts_resolve(gb_pdf_fonts *f, gb_face face, uint32_t cp);
 
 /* The PDF font of face, a Type0 font with /Identity-H encoding whose character codes are glyph
  * ids (created by the first call; cheap: no per-code-point map). NULL on failure (the error is
- * then in gb_pdf_fonts_error). Register it on a page with HPDF_Page_GetLocalFontName. */
+ * then in gb_pdf_fonts_error). Pages reach it through the shared root /Resources under the name
+ * gb_store_font_name gives the face (pdf_store.c). */
 HPDF_Font gb_pdf_fonts_font(gb_pdf_fonts *f, gb_face face);
 
 /* The 16-bit character code that shows u in u->face's PDF font (its glyph id; 0 = .notdef when

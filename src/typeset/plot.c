@@ -448,7 +448,6 @@ static void chk(ctx *c, int rc) { if (rc) c->oom = 1; }
 static gb_stroke stroke_of(const gb_series_style *s)
 {
     gb_stroke st = {s->width, 0, 0, s->color};
-    /* whole points: libharu 2.3.0's HPDF_Page_SetDash takes HPDF_UINT16 lengths */
     if (s->line == GB_LINE_DASHED) { st.dash_on = 4; st.dash_off = 2; }
     else if (s->line == GB_LINE_DOTTED) { st.dash_on = 1; st.dash_off = 2; }
     return st;
