@@ -3,7 +3,6 @@
 #include "typeset/diagram.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,19 +47,10 @@ gb_diagram_opts gb_diagram_defaults(void)
     return o;
 }
 
-static int fail(gb_diagram *d, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(gb_diagram *d, int code, const char *fmt, ...)
-{
-    if (d && d->err.code == GB_OK) {
-        char msg[512];
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(msg, sizeof msg, fmt, ap);
-        va_end(ap);
-        gb_err_set(&d->err, code, NULL, 0, 0, "diagram: %s", msg);
-    }
-    return code;
-}
+/* Records the first error of diagram d (NULL: none is recorded) as "diagram: <message>";
+ * returns code. The format (the first argument after code) must be a string literal. */
+#define fail(d, code, ...) \
+    gb_err_set((d) ? &(d)->err : NULL, (code), NULL, 0, 0, "diagram: " __VA_ARGS__)
 
 gb_diagram *gb_diagram_new(const gb_diagram_opts *o)
 {

@@ -5,7 +5,6 @@
 #include "typeset/ticks.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,19 +84,10 @@ struct gb_plot {
     double lo[2], hi[2];
 };
 
-static int fail(gb_plot *p, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(gb_plot *p, int code, const char *fmt, ...)
-{
-    if (p && p->err.code == GB_OK) {
-        va_list ap;
-        va_start(ap, fmt);
-        char msg[512];
-        vsnprintf(msg, sizeof msg, fmt, ap);
-        va_end(ap);
-        gb_err_set(&p->err, code, NULL, 0, 0, "plot: %s", msg);
-    }
-    return code;
-}
+/* Records the first error of plot p (NULL: none is recorded) as "plot: <message>"; returns
+ * code. The format (the first argument after code) must be a string literal. */
+#define fail(p, code, ...) \
+    gb_err_set((p) ? &(p)->err : NULL, (code), NULL, 0, 0, "plot: " __VA_ARGS__)
 
 gb_plot *gb_plot_new(const gb_plot_opts *o)
 {
@@ -395,14 +385,6 @@ static int march(const grid *g, size_t **pairs, size_t *n)
     return 0;
 }
 
-static int grid_ok(const double *v, size_t nx, size_t ny, double x0, double x1, double y0,
-                   double y1, double level)
-{
-    return v && nx >= 2 && ny >= 2 && nx <= 100000 && ny <= 100000 && nx * ny <= 10000000 &&
-           isfinite(x0) && isfinite(x1) && isfinite(y0) && isfinite(y1) && x0 < x1 && y0 < y1 &&
-           isfinite(level);
-}
-
 static grid make_grid(const double *v, size_t nx, size_t ny, double x0, double x1, double y0,
                       double y1, double level)
 {
@@ -417,7 +399,7 @@ int gb_plot_contour_segments(const double *v, size_t nx, size_t ny, double x0, d
     if (!segs || !nseg) return GB_EINPUT;
     *segs = NULL;
     *nseg = 0;
-    if (!grid_ok(v, nx, ny, x0, x1, y0, y1, level)) return GB_EINPUT;
+    if (check_grid(NULL, v, nx, ny, x0, x1, y0, y1, level)) return GB_EINPUT;
     grid g = make_grid(v, nx, ny, x0, x1, y0, y1, level);
     size_t *pairs = NULL, n = 0;
     if (march(&g, &pairs, &n)) return GB_EINTERNAL;
@@ -700,15 +682,11 @@ int gb_plot_render(gb_plot *p, const gb_metrics *m, gb_dlist *out, double *w, do
     p->rendered = 0;
     if (w) *w = p->o.width;
     if (h) *h = p->o.height;
-    if (p->err.code != GB_OK) {
-        if (e && e->code == GB_OK) *e = p->err;
-        return p->err.code;
-    }
+    if (p->err.code != GB_OK) goto failed;
     for (int a = 0; a < 2; a++)
         if (p->log[a] && p->fixed[a] && !(p->flo[a] > 0)) {
             fail(p, GB_EINPUT, "log axis range [%g, %g] must be positive", p->flo[a], p->fhi[a]);
-            if (e && e->code == GB_OK) *e = p->err;
-            return GB_EINPUT;
+            goto failed;
         }
     ctx c = {p, m, out, 0};
     const gb_plot_opts *o = &p->o;
@@ -777,8 +755,7 @@ int gb_plot_render(gb_plot *p, const gb_metrics *m, gb_dlist *out, double *w, do
     }
     if (p->fx1 - p->fx0 < 20 || p->fy1 - p->fy0 < 20) {
         fail(p, GB_EINPUT, "figure %gx%g pt is too small for its labels", o->width, o->height);
-        if (e && e->code == GB_OK) *e = p->err;
-        return GB_EINPUT;
+        goto failed;
     }
     p->rendered = 1;   /* map1 and gb_plot_map are valid from here */
 
@@ -1005,10 +982,13 @@ int gb_plot_render(gb_plot *p, const gb_metrics *m, gb_dlist *out, double *w, do
 
     if (c.oom) {
         fail(p, GB_EINTERNAL, "out of memory");
-        if (e && e->code == GB_OK) *e = p->err;
-        return GB_EINTERNAL;
+        goto failed;
     }
     return 0;
+
+failed:   /* p->err holds the first error (p's own, as the code returned) */
+    if (e && e->code == GB_OK) *e = p->err;
+    return p->err.code;
 }
 
 void gb_plot_frame(const gb_plot *p, double *x0, double *y0, double *x1, double *y1)
