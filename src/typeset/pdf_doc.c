@@ -157,9 +157,8 @@ gb_pdf_doc *gb_pdf_doc_new(gb_err *e)
     }
     /* Compression is read when streams are created, so it goes first (LIBRARIES.md 2.1). */
     HPDF_STATUS st = HPDF_SetCompressionMode(d->pdf, HPDF_COMP_ALL);
-    if (st != HPDF_OK || check(d, e, "setting up the document")) {
-        if (!d->ec.err) d->ec.err = st;
-        check(d, e, "setting up the document");
+    if (st != HPDF_OK && !d->ec.err) d->ec.err = st;
+    if (check(d, e, "setting up the document")) {
         gb_pdf_doc_free(d);
         return NULL;
     }
