@@ -1,6 +1,7 @@
 /* comp_util.c — shared helpers of the computations: options with file:line:column errors,
  * quantity values, Unicode sub/superscripts for plain-text labels, figure sizing and scaling. */
 #include "book/computations_internal.h"
+#include "util/utf8.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -235,12 +236,7 @@ void gb_comp_label_value(const gb_formatted *f, char *buf, size_t cap)
     char exps[16];
     snprintf(exps, sizeof exps, "%d", ep ? atoi(ep + 1) : 0);
     gb_comp_superscript(exps, sup, sizeof sup);
-    size_t o = 0;
-    for (const char *p = mant; *p && o + 4 < sizeof mtext; p++) {
-        if (*p == '-') { memcpy(mtext + o, "\xE2\x88\x92", 3); o += 3; }
-        else mtext[o++] = *p;
-    }
-    mtext[o] = '\0';
+    gb_utf8_minus(mtext, sizeof mtext, mant);
     snprintf(buf, cap, "%s\xC3\x97" "10%s", mtext, sup);
 }
 

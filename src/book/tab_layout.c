@@ -5,6 +5,7 @@
 
 #include "typeset/math_layout.h"
 #include "typeset/table.h"
+#include "util/utf8.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -101,17 +102,6 @@ int gb_ctab_num(gb_ctab *t, size_t r, size_t c, const gb_formatted *f)
     return 0;
 }
 
-/* Replaces ASCII '-' by U+2212 (the typographic minus). */
-static void minus(const char *in, char *out, size_t cap)
-{
-    size_t o = 0;
-    for (; *in && o + 4 < cap; in++) {
-        if (*in == '-') { memcpy(out + o, "\xE2\x88\x92", 3); o += 3; }
-        else out[o++] = *in;
-    }
-    out[o] = '\0';
-}
-
 /* The " × 10^exp" part of a value in scientific notation, as a box: the exponent at script size
  * raised as TeX raises a superscript (about 0.4 em). */
 static int exp_box(const gb_metrics *m, const char *exp_ascii, double size, gb_dlist **dl,
@@ -128,7 +118,7 @@ static int exp_box(const gb_metrics *m, const char *exp_ascii, double size, gb_d
     while (*q && t + 1 < sizeof tidy) tidy[t++] = *q++;
     tidy[t] = '\0';
     char ex[32];
-    minus(tidy, ex, sizeof ex);
+    gb_utf8_minus(ex, sizeof ex, tidy);
     *dl = gb_dlist_new();
     if (!*dl) return GB_EINTERNAL;
     double gap = 0.12 * size;
@@ -219,7 +209,7 @@ static int build_cells(const gb_ctab *t, const gb_metrics *m, double size, attem
             if (ml >= sizeof mant) ml = sizeof mant - 1;
             memcpy(mant, p, ml);
             mant[ml] = '\0';
-            minus(mant, a->texts[i], sizeof a->texts[i]);
+            gb_utf8_minus(a->texts[i], sizeof a->texts[i], mant);
             it[0].kind = GB_INLINE_TEXT;
             it[0].face = GB_FACE_SERIF;
             it[0].text = a->texts[i];

@@ -1,5 +1,6 @@
 /* values.c — formatting quantity values for text, math and exports. */
 #include "book/values.h"
+#include "util/utf8.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -83,13 +84,7 @@ int gb_value_format(double v, const char *fmt, gb_formatted *out)
         }
     }
     /* Body text: a typographic minus. */
-    const char *p = out->plain;
-    size_t o = 0;
-    for (; *p && o + 4 < sizeof out->text; p++) {
-        if (*p == '-') { memcpy(out->text + o, "\xE2\x88\x92", 3); o += 3; }
-        else out->text[o++] = *p;
-    }
-    out->text[o] = '\0';
+    gb_utf8_minus(out->text, sizeof out->text, out->plain);
     return 0;
 }
 

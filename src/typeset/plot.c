@@ -3,6 +3,7 @@
 #include "typeset/plot.h"
 
 #include "typeset/ticks.h"
+#include "util/utf8.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -545,17 +546,6 @@ static void draw_marker(ctx *c, const gb_series_style *s, double x, double y)
     }
 }
 
-/* ASCII '-' to U+2212 MINUS SIGN, the typographic minus of numbers. */
-static void minus_fix(const char *s, char *buf, size_t cap)
-{
-    size_t o = 0;
-    for (; *s && o + 4 < cap; s++) {
-        if (*s == '-') { memcpy(buf + o, "\xE2\x88\x92", 3); o += 3; }
-        else buf[o++] = *s;
-    }
-    buf[o] = '\0';
-}
-
 static double tw(ctx *c, const char *s, double size)
 {
     return c->m->advance(c->m->ctx, c->p->o.face, s, strlen(s), size);
@@ -568,10 +558,10 @@ static double tw(ctx *c, const char *s, double size)
 static void label_parts(const gb_tick *t, char *base, size_t bcap, char *ex, size_t ecap)
 {
     char m[64];
-    minus_fix(t->mant, m, sizeof m);
+    gb_utf8_minus(m, sizeof m, t->mant);
     if (t->exp[0]) {
         snprintf(base, bcap, "%s%s", m, m[0] ? "\xC3\x97" "10" : "10");
-        minus_fix(t->exp, ex, ecap);
+        gb_utf8_minus(ex, ecap, t->exp);
     } else {
         snprintf(base, bcap, "%s", m);
         ex[0] = '\0';

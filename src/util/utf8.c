@@ -83,6 +83,22 @@ size_t gb_utf8_copy(char *dst, size_t cap, const char *src)
     return n;
 }
 
+size_t gb_utf8_minus(char *dst, size_t cap, const char *src)
+{
+    size_t o = 0;
+    for (; *src && o + 4 < cap; src++) {
+        if (*src == '-') {
+            dst[o++] = '\xE2';
+            dst[o++] = '\x88';
+            dst[o++] = '\x92';
+        } else {
+            dst[o++] = *src;
+        }
+    }
+    dst[o] = '\0';
+    return o;
+}
+
 void gb_utf8_trim_end(char *s)
 {
     size_t len = 0;

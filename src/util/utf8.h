@@ -28,6 +28,15 @@ size_t gb_utf8_prefix(const char *s, size_t len, size_t max);
  * always NUL-terminated. Returns the bytes copied. */
 size_t gb_utf8_copy(char *dst, size_t cap, const char *src);
 
+/* Copies the NUL-terminated src into dst (cap >= 1 bytes) with each ASCII '-' replaced by
+ * U+2212 MINUS SIGN (3 bytes), the typographic minus of numbers; every other byte is copied as
+ * it is. Copying stops early, silently, at the first byte of src reached while fewer than 4
+ * bytes of dst remain (room for a whole minus sign and the NUL), so dst always ends in a NUL but
+ * may hold only a prefix of src (cut byte by byte: meant for number text, which is ASCII).
+ * Returns the bytes written before the NUL. dst and src must not overlap; both belong to the
+ * caller and nothing is allocated. */
+size_t gb_utf8_minus(char *dst, size_t cap, const char *src);
+
 /* Removes an incomplete UTF-8 sequence at the end of the NUL-terminated s (what snprintf leaves
  * when it cuts a string in the middle of a character). */
 void gb_utf8_trim_end(char *s);
