@@ -1,5 +1,6 @@
 /* pdf_store.c — finished pages, compressed, in memory or a temporary file (see pdf_store.h). */
 #include "typeset/pdf_store.h"
+#include "typeset/pdf_ops.h"
 
 #include <hpdf_doc.h>
 #include <hpdf_objects.h>
@@ -117,8 +118,6 @@ void gb_stream_mark_deflated(HPDF_Dict stream_dict)
 
 /* ---- compressing: libharu's deflate between two callback streams ---- */
 
-typedef struct wbuf { unsigned char *p; size_t len, cap; int oom; } wbuf;
-
 /* libharu reads a page's content through these (page_rec.z in memory, or the temporary file at
  * page_rec.off): when compressing it, and when writing the compressed bytes into the file. */
 static HPDF_STATUS p_read(HPDF_Stream st, HPDF_BYTE *ptr, HPDF_UINT *siz);
@@ -126,23 +125,13 @@ static HPDF_STATUS p_seek(HPDF_Stream st, HPDF_INT pos, HPDF_WhenceMode mode);
 static HPDF_INT32 p_tell(HPDF_Stream st);
 static HPDF_UINT32 p_size(HPDF_Stream st);
 
+/* libharu writes the deflated bytes through this into a growable buffer (a gb_ops used for its
+ * bytes alone). */
 static HPDF_STATUS w_write(HPDF_Stream st, const HPDF_BYTE *ptr, HPDF_UINT siz)
 {
-    wbuf *w = st->attr;
-    if (w->len + siz > w->cap) {
-        size_t c = w->cap ? w->cap : 4096;
-        while (c < w->len + siz) c *= 2;
-        unsigned char *p = realloc(w->p, c);
-        if (!p) {
-            w->oom = 1;
-            return HPDF_FAILD_TO_ALLOC_MEM;
-        }
-        w->p = p;
-        w->cap = c;
-    }
-    memcpy(w->p + w->len, ptr, siz);
-    w->len += siz;
-    return HPDF_OK;
+    gb_ops *w = st->attr;
+    gb_ops_raw(w, (const char *)ptr, siz);
+    return gb_ops_failed(w) ? HPDF_FAILD_TO_ALLOC_MEM : HPDF_OK;
 }
 
 /* content[0..len) deflated into *out (malloc'ed, *outlen bytes). 0 or GB_EINTERNAL. */
@@ -158,7 +147,7 @@ int gb_deflate(HPDF_Doc pdf, const void *content, size_t len, unsigned char **ou
     r.z = (unsigned char *)(uintptr_t)content;   /* only read */
     r.zlen = len;
     r.fd = -1;
-    wbuf w = {NULL, 0, 0, 0};
+    gb_ops w = GB_OPS_INIT;
     HPDF_MMgr mm = pdf->mmgr;
     HPDF_Stream src = HPDF_CallbackReader_New(mm, p_read, p_seek, p_tell, p_size, &r);
     HPDF_Stream dst = src ? HPDF_CallbackWriter_New(mm, w_write, &w) : NULL;
@@ -167,16 +156,17 @@ int gb_deflate(HPDF_Doc pdf, const void *content, size_t len, unsigned char **ou
                          : HPDF_FAILD_TO_ALLOC_MEM;
     if (src) HPDF_Stream_Free(src);
     if (dst) HPDF_Stream_Free(dst);
-    if (st != HPDF_OK || w.oom) {
-        free(w.p);
-        return w.oom || st == HPDF_FAILD_TO_ALLOC_MEM
+    int w_oom = gb_ops_failed(&w);
+    if (st != HPDF_OK || w_oom) {
+        gb_ops_free(&w);
+        return w_oom || st == HPDF_FAILD_TO_ALLOC_MEM
                    ? oom(e)
                    : gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
                                 "libharu cannot compress a page (error 0x%04X)", (unsigned)st);
     }
     /* keep what was written, not the doubling slack */
-    unsigned char *fit = w.len ? realloc(w.p, w.len) : NULL;
-    *out = fit ? fit : w.p;
+    unsigned char *fit = w.len ? realloc(w.buf, w.len) : NULL;
+    *out = fit ? fit : (unsigned char *)w.buf;
     *outlen = w.len;
     return 0;
 }
