@@ -1,6 +1,7 @@
 /* diagram.c — lays out node-and-edge diagrams (layered networks) into display lists, placing
  * edge labels greedily so that they overlap neither each other nor the nodes. */
 #include "typeset/diagram.h"
+#include "util/grow.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -111,13 +112,9 @@ int gb_diagram_node(gb_diagram *d, double x, double y, double r, const char *lab
     if (!isfinite(x) || !isfinite(y) || fabs(x) > 1e6 || fabs(y) > 1e6 || isnan(r) || r > 1e4)
         return -fail(d, GB_EINPUT, "node at (%g, %g) radius %g: position must be finite (|.| <= 1e6), "
                      "radius <= 1e4", x, y, r);
-    if (d->nn == d->ncap) {
-        size_t cap = d->ncap ? 2 * d->ncap : 8;
-        node *nn = realloc(d->nodes, cap * sizeof *nn);
-        if (!nn) return -fail(d, GB_EINTERNAL, "out of memory");
-        d->nodes = nn;
-        d->ncap = cap;
-    }
+    node *nn = gb_grow(d->nodes, &d->ncap, d->nn + 1, sizeof *nn, 8);
+    if (!nn) return -fail(d, GB_EINTERNAL, "out of memory");
+    d->nodes = nn;
     node *n = &d->nodes[d->nn];
     memset(n, 0, sizeof *n);
     n->x = x; n->y = y; n->r = r > 0 ? r : 0;
@@ -141,13 +138,9 @@ int gb_diagram_edge(gb_diagram *d, int from, int to, const char *label, double t
     if (!d) return -GB_EINPUT;
     if (from < 0 || to < 0 || (size_t)from >= d->nn || (size_t)to >= d->nn || from == to)
         return -fail(d, GB_EINPUT, "edge %d -> %d: nodes must exist and differ", from, to);
-    if (d->ne == d->ecap) {
-        size_t cap = d->ecap ? 2 * d->ecap : 8;
-        edge *ne = realloc(d->edges, cap * sizeof *ne);
-        if (!ne) return -fail(d, GB_EINTERNAL, "out of memory");
-        d->edges = ne;
-        d->ecap = cap;
-    }
+    edge *ne = gb_grow(d->edges, &d->ecap, d->ne + 1, sizeof *ne, 8);
+    if (!ne) return -fail(d, GB_EINTERNAL, "out of memory");
+    d->edges = ne;
     edge *e = &d->edges[d->ne];
     memset(e, 0, sizeof *e);
     e->from = from; e->to = to;

@@ -2,6 +2,7 @@
  * own chunks of memory (a page holds thousands of runs: one allocation each made building and
  * freeing lists a fifth of a worksheet's work). */
 #include "typeset/dlist.h"
+#include "util/grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -65,13 +66,9 @@ const gb_item *gb_dlist_item(const gb_dlist *dl, size_t i) { return &dl->items[i
 
 static gb_item *push(gb_dlist *dl)
 {
-    if (dl->n == dl->cap) {
-        size_t cap = dl->cap ? dl->cap * 2 : 16;
-        gb_item *it = realloc(dl->items, cap * sizeof *it);
-        if (!it) return NULL;
-        dl->items = it;
-        dl->cap = cap;
-    }
+    gb_item *items = gb_grow(dl->items, &dl->cap, dl->n + 1, sizeof *items, 16);
+    if (!items) return NULL;
+    dl->items = items;
     gb_item *it = &dl->items[dl->n];
     memset(it, 0, sizeof *it);
     return it;

@@ -2,6 +2,7 @@
  * a line are split between code points, never dropped. */
 #include "typeset/linebreak.h"
 
+#include "util/grow.h"
 #include "util/utf8.h"
 
 #include <math.h>
@@ -30,13 +31,9 @@ typedef struct elems { elem *e; size_t n, cap; } elems;
 
 static int push(elems *v, elem x)
 {
-    if (v->n == v->cap) {
-        size_t c = v->cap ? 2 * v->cap : 64;
-        elem *p = realloc(v->e, c * sizeof *p);
-        if (!p) return -1;
-        v->e = p;
-        v->cap = c;
-    }
+    elem *p = gb_grow(v->e, &v->cap, v->n + 1, sizeof *p, 64);
+    if (!p) return -1;
+    v->e = p;
     v->e[v->n++] = x;
     return 0;
 }
@@ -322,13 +319,9 @@ int gb_linebreak(const gb_metrics *m, const gb_inline *items, size_t n,
             end = next = i + 1;
             break;
         }
-        if (out->n == cap) {
-            size_t c = cap ? 2 * cap : 16;
-            gb_line *p = realloc(out->line, c * sizeof *p);
-            if (!p) goto oom;
-            out->line = p;
-            cap = c;
-        }
+        gb_line *lines = gb_grow(out->line, &cap, out->n + 1, sizeof *lines, 16);
+        if (!lines) goto oom;
+        out->line = lines;
         for (size_t j = pos; j < end; j++)
             if (items[v.e[j].item].kind == GB_INLINE_TEXT) last_text = &items[v.e[j].item];
         if (set_line(m, items, &v, pos, end, indent, avail, st->justify, stretch_ok, last_text,

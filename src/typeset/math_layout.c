@@ -4,6 +4,7 @@
 #include "typeset/math_layout.h"
 
 #include "typeset/math_tree.h"
+#include "util/grow.h"
 #include "util/utf8.h"
 
 #include <math.h>
@@ -73,13 +74,9 @@ static int fail_oom(lay *L)
 
 static litem *push_item(lay *L, int kind)
 {
-    if (L->nit == L->capit) {
-        size_t cap = L->capit ? L->capit * 2 : 64;
-        litem *n = realloc(L->it, cap * sizeof *n);
-        if (!n) { fail_oom(L); return NULL; }
-        L->it = n;
-        L->capit = cap;
-    }
+    litem *n = gb_grow(L->it, &L->capit, L->nit + 1, sizeof *n, 64);
+    if (!n) { fail_oom(L); return NULL; }
+    L->it = n;
     litem *i = &L->it[L->nit++];
     memset(i, 0, sizeof *i);
     i->kind = (uint8_t)kind;
@@ -89,12 +86,9 @@ static litem *push_item(lay *L, int kind)
 static double *push_pts(lay *L, size_t n, size_t *p0)
 {
     if (L->npts + n > L->cappts) {
-        size_t cap = L->cappts ? L->cappts : 128;
-        while (cap < L->npts + n) cap *= 2;
-        double *p = realloc(L->pts, cap * 2 * sizeof *p);
+        double *p = gb_grow(L->pts, &L->cappts, L->npts + n, 2 * sizeof *p, 128);   /* (x, y) */
         if (!p) { fail_oom(L); return NULL; }
         L->pts = p;
-        L->cappts = cap;
     }
     *p0 = L->npts;
     L->npts += n;
@@ -103,13 +97,9 @@ static double *push_pts(lay *L, size_t n, size_t *p0)
 
 static int push_h(lay *L, const hent *h)
 {
-    if (L->nh == L->caph) {
-        size_t cap = L->caph ? L->caph * 2 : 32;
-        hent *n = realloc(L->h, cap * sizeof *n);
-        if (!n) return fail_oom(L);
-        L->h = n;
-        L->caph = cap;
-    }
+    hent *n = gb_grow(L->h, &L->caph, L->nh + 1, sizeof *n, 32);
+    if (!n) return fail_oom(L);
+    L->h = n;
     L->h[L->nh++] = *h;
     return 0;
 }

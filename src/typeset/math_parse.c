@@ -5,6 +5,7 @@
 
 #include "typeset/math_symbols.h"
 #include "typeset/math_tree.h"
+#include "util/grow.h"
 #include "util/utf8.h"
 
 #include <stdarg.h>
@@ -73,13 +74,9 @@ static int oom(parser *p)
 static int32_t new_node(parser *p, int kind, size_t src)
 {
     gb_math_node *t = p->t;
-    if (t->count == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 64;
-        gb_mnode *n = realloc(t->n, cap * sizeof *n);
-        if (!n) return oom(p);
-        t->n = n;
-        t->cap = cap;
-    }
+    gb_mnode *nodes = gb_grow(t->n, &t->cap, t->count + 1, sizeof *nodes, 64);
+    if (!nodes) return oom(p);
+    t->n = nodes;
     gb_mnode *n = &t->n[t->count];
     memset(n, 0, sizeof *n);
     n->kind = (uint8_t)kind;
@@ -97,14 +94,9 @@ static int32_t new_node(parser *p, int kind, size_t src)
 static int64_t buf_add(parser *p, const char *s, size_t n)
 {
     gb_math_node *t = p->t;
-    if (t->blen + n + 1 > t->bcap) {
-        size_t cap = t->bcap ? t->bcap : 256;
-        while (cap < t->blen + n + 1) cap *= 2;
-        char *b = realloc(t->buf, cap);
-        if (!b) return oom(p);
-        t->buf = b;
-        t->bcap = cap;
-    }
+    char *b = gb_grow(t->buf, &t->bcap, t->blen + n + 1, 1, 256);
+    if (!b) return oom(p);
+    t->buf = b;
     memcpy(t->buf + t->blen, s, n);
     size_t off = t->blen;
     t->blen += n;

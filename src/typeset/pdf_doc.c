@@ -6,6 +6,7 @@
 #include "typeset/pdf_ops.h"
 #include "typeset/pdf_store.h"
 #include "util/atomic_file.h"
+#include "util/grow.h"
 #include "util/utf8.h"
 
 #include <hpdf.h>
@@ -129,17 +130,6 @@ static int check(gb_pdf_doc *d, gb_err *e, const char *what)
 
 static int oom(gb_err *e) { return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory"); }
 
-/* arr (of *cap elements of size sz) grown to hold n + 1: the array to use from now on, or NULL
- * when out of memory (arr is then unchanged). */
-static void *grow(void *arr, size_t *cap, size_t n, size_t sz)
-{
-    if (n < *cap) return arr;
-    size_t c = *cap ? *cap * 2 : 16;
-    void *p = realloc(arr, c * sz);
-    if (p) *cap = c;
-    return p;
-}
-
 gb_pdf_doc *gb_pdf_doc_new(gb_err *e)
 {
     gb_pdf_doc *d = calloc(1, sizeof *d);
@@ -199,7 +189,7 @@ static void note_missing(gb_pdf_doc *d, uint32_t cp)
 {
     for (size_t i = 0; i < d->nmissing; i++)
         if (d->missing[i] == cp) return;
-    uint32_t *m = grow(d->missing, &d->cap_missing, d->nmissing, sizeof *d->missing);
+    uint32_t *m = gb_grow(d->missing, &d->cap_missing, d->nmissing + 1, sizeof *d->missing, 16);
     if (!m) return;   /* out of memory: the count is a lower bound */
     d->missing = m;
     d->missing[d->nmissing++] = cp;
@@ -460,7 +450,8 @@ int gb_pdf_page_draw(gb_pdf_doc *d, const gb_dlist *dl, double dx, double dy, gb
             else if (bad_number(it->x) || bad_number(it->y) || bad_number(it->w) ||
                      bad_number(it->h))
                 rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "bad link rectangle");
-            else if (!(links = grow(d->links, &d->cap_links, d->nlinks, sizeof *d->links)))
+            else if (!(links = gb_grow(d->links, &d->cap_links, d->nlinks + 1, sizeof *d->links,
+                                       16)))
                 rc = oom(e);
             else
                 (d->links = links)[d->nlinks++] = (link_rec){d->npages - 1, it->dest, it->x + dx,
@@ -477,7 +468,7 @@ int gb_pdf_page_draw(gb_pdf_doc *d, const gb_dlist *dl, double dx, double dy, gb
 int gb_pdf_dest_new(gb_pdf_doc *d)
 {
     size_t cap = (size_t)d->cap_dests;
-    dest_rec *dests = grow(d->dests, &cap, (size_t)d->ndests, sizeof *d->dests);
+    dest_rec *dests = gb_grow(d->dests, &cap, (size_t)d->ndests + 1, sizeof *d->dests, 16);
     if (!dests) return -1;
     d->dests = dests;
     d->cap_dests = (int)cap;
@@ -516,7 +507,7 @@ int gb_pdf_outline_add(gb_pdf_doc *d, int level, const char *title, int dest, gb
                           dest);
     if (!title || !gb_utf8_valid(title, strlen(title), NULL))
         return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "outline title missing or not UTF-8");
-    outline_rec *outl = grow(d->outl, &d->cap_out, d->nout, sizeof *d->outl);
+    outline_rec *outl = gb_grow(d->outl, &d->cap_out, d->nout + 1, sizeof *d->outl, 16);
     if (!outl) return oom(e);
     d->outl = outl;
     char *t = strdup(title);
@@ -532,7 +523,7 @@ int gb_pdf_page_label(gb_pdf_doc *d, int page, gb_pdf_label_style style, int fir
     if (page < 0 || page >= d->npages || first < 1)
         return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "bad page label (page %d, first %d)",
                           page, first);
-    label_rec *l = grow(d->labels, &d->cap_labels, d->nlabels, sizeof *d->labels);
+    label_rec *l = gb_grow(d->labels, &d->cap_labels, d->nlabels + 1, sizeof *d->labels, 16);
     if (!l) return oom(e);
     d->labels = l;
     char *pre = strdup(prefix ? prefix : "");
@@ -605,7 +596,7 @@ int gb_pdf_doc_append(gb_pdf_doc *d, gb_pdf_doc *src, const char *title, gb_err 
         d->dests[k].dst = NULL;
     }
     for (size_t i = 0; i < src->nlinks; i++) {
-        link_rec *l = grow(d->links, &d->cap_links, d->nlinks, sizeof *d->links);
+        link_rec *l = gb_grow(d->links, &d->cap_links, d->nlinks + 1, sizeof *d->links, 16);
         if (!l) return oom(e);
         d->links = l;
         link_rec r = src->links[i];
@@ -614,7 +605,7 @@ int gb_pdf_doc_append(gb_pdf_doc *d, gb_pdf_doc *src, const char *title, gb_err 
         d->links[d->nlinks++] = r;
     }
     for (size_t i = 0; i < nout; i++) {
-        outline_rec *o = grow(d->outl, &d->cap_out, d->nout, sizeof *d->outl);
+        outline_rec *o = gb_grow(d->outl, &d->cap_out, d->nout + 1, sizeof *d->outl, 16);
         if (!o) return oom(e);
         d->outl = o;
         outline_rec r = src->outl[i];
@@ -624,7 +615,7 @@ int gb_pdf_doc_append(gb_pdf_doc *d, gb_pdf_doc *src, const char *title, gb_err 
         d->last_level = r.level;
     }
     for (size_t i = 0; i < src->nlabels; i++) {
-        label_rec *l = grow(d->labels, &d->cap_labels, d->nlabels, sizeof *d->labels);
+        label_rec *l = gb_grow(d->labels, &d->cap_labels, d->nlabels + 1, sizeof *d->labels, 16);
         if (!l) return oom(e);
         d->labels = l;
         label_rec r = src->labels[i];

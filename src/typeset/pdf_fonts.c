@@ -3,6 +3,7 @@
 #include "typeset/pdf_fonts.h"
 
 #include "typeset/pdf_store.h"
+#include "util/grow.h"
 #include "util/utf8.h"
 
 #include <hpdf_fontdef.h>
@@ -145,13 +146,9 @@ static loaded_face *load_face(const char *path, unsigned long *err, unsigned lon
     if (!l) return NULL;
     for (size_t i = 0; i < l->n; i++)
         if (!strcmp(l->faces[i]->path, path)) return l->faces[i];
-    if (l->n == l->cap) {
-        size_t c = l->cap ? l->cap * 2 : 8;
-        loaded_face **p = realloc(l->faces, c * sizeof *p);
-        if (!p) return NULL;
-        l->faces = p;
-        l->cap = c;
-    }
+    loaded_face **faces = gb_grow(l->faces, &l->cap, l->n + 1, sizeof *faces, 8);
+    if (!faces) return NULL;
+    l->faces = faces;
     l->err = l->detail = 0;
     HPDF_Doc pdf = HPDF_New(on_loader_error, l);
     if (!pdf) return NULL;
@@ -405,16 +402,12 @@ static uint32_t *resolve_cache(gb_pdf_fonts *f, gb_face face)
             free(key);
             return l->rt[i].cache;
         }
-    if (l->nrt == l->caprt) {
-        size_t c = l->caprt ? l->caprt * 2 : 8;
-        resolve_table *p = realloc(l->rt, c * sizeof *p);
-        if (!p) {
-            free(key);
-            return NULL;
-        }
-        l->rt = p;
-        l->caprt = c;
+    resolve_table *rt = gb_grow(l->rt, &l->caprt, l->nrt + 1, sizeof *rt, 8);
+    if (!rt) {
+        free(key);
+        return NULL;
     }
+    l->rt = rt;
     uint32_t *cache = calloc(0x10000, sizeof *cache);
     if (!cache) {
         free(key);

@@ -1,5 +1,6 @@
 /* pdf_ops.c — PDF content-stream operators into a growable byte buffer (see pdf_ops.h). */
 #include "typeset/pdf_ops.h"
+#include "util/grow.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -27,15 +28,12 @@ static int room(gb_ops *o, size_t n)
 {
     if (o->failed) return 0;
     if (o->len + n <= o->cap) return 1;
-    size_t c = o->cap ? o->cap : 4096;
-    while (c < o->len + n) c *= 2;
-    char *p = realloc(o->buf, c);
+    char *p = gb_grow(o->buf, &o->cap, o->len + n, 1, 4096);
     if (!p) {
         o->failed = 1;
         return 0;
     }
     o->buf = p;
-    o->cap = c;
     return 1;
 }
 

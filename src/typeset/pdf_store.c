@@ -1,6 +1,7 @@
 /* pdf_store.c — finished pages, compressed, in memory or a temporary file (see pdf_store.h). */
 #include "typeset/pdf_store.h"
 #include "typeset/pdf_ops.h"
+#include "util/grow.h"
 
 #include <hpdf_doc.h>
 #include <hpdf_objects.h>
@@ -175,13 +176,9 @@ int gb_deflate(HPDF_Doc pdf, const void *content, size_t len, unsigned char **ou
 
 static page_rec *append(gb_store *s)
 {
-    if (s->n == s->cap) {
-        size_t c = s->cap ? s->cap * 2 : 16;
-        page_rec *p = realloc(s->pages, c * sizeof *p);
-        if (!p) return NULL;
-        s->pages = p;
-        s->cap = c;
-    }
+    page_rec *p = gb_grow(s->pages, &s->cap, s->n + 1, sizeof *p, 16);
+    if (!p) return NULL;
+    s->pages = p;
     page_rec *r = &s->pages[s->n];
     memset(r, 0, sizeof *r);
     r->fd = -1;

@@ -3,6 +3,7 @@
 #include "typeset/plot.h"
 
 #include "typeset/ticks.h"
+#include "util/grow.h"
 #include "util/utf8.h"
 
 #include <math.h>
@@ -135,13 +136,9 @@ static char *dupstr(const char *s)
 
 static layer *push_layer(gb_plot *p)
 {
-    if (p->nl == p->cap) {
-        size_t cap = p->cap ? 2 * p->cap : 8;
-        layer *l = realloc(p->layers, cap * sizeof *l);
-        if (!l) return NULL;
-        p->layers = l;
-        p->cap = cap;
-    }
+    layer *layers = gb_grow(p->layers, &p->cap, p->nl + 1, sizeof *layers, 8);
+    if (!layers) return NULL;
+    p->layers = layers;
     layer *l = &p->layers[p->nl];
     memset(l, 0, sizeof *l);
     return l;
@@ -370,12 +367,9 @@ static int march(const grid *g, size_t **pairs, size_t *n)
                 np = 2;
             }
             for (int k = 0; k < np; k++) {
-                if (cnt == cap) {
-                    size_t *ne = realloc(e, cap * 4 * sizeof *e);
-                    if (!ne) { free(e); return GB_EINTERNAL; }
-                    e = ne;
-                    cap *= 2;
-                }
+                size_t *ne = gb_grow(e, &cap, cnt + 1, 2 * sizeof *e, 64);   /* pairs */
+                if (!ne) { free(e); return GB_EINTERNAL; }
+                e = ne;
                 e[2 * cnt] = id[pr[k][0]];
                 e[2 * cnt + 1] = id[pr[k][1]];
                 cnt++;
@@ -487,13 +481,9 @@ static void poly_flush(ctx *c, poly *pl, const gb_stroke *st)
 
 static void poly_push(ctx *c, poly *pl, double x, double y)
 {
-    if (pl->n == pl->cap) {
-        size_t cap = pl->cap ? 2 * pl->cap : 64;
-        double *n = realloc(pl->xy, cap * 2 * sizeof *n);
-        if (!n) { c->oom = 1; return; }
-        pl->xy = n;
-        pl->cap = cap;
-    }
+    double *n = gb_grow(pl->xy, &pl->cap, pl->n + 1, 2 * sizeof *n, 64);   /* (x, y) */
+    if (!n) { c->oom = 1; return; }
+    pl->xy = n;
     pl->xy[2 * pl->n] = x;
     pl->xy[2 * pl->n + 1] = y;
     pl->n++;
