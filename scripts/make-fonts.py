@@ -69,7 +69,9 @@ def format4_cmap(runs, glyph):
 
 def main():
     src, out = sys.argv[1], sys.argv[2]
-    font = TTFont(src)
+    # The source font's head.modified is kept: a fresh timestamp would make every build's fonts, and
+    # so every PDF, differ from the last (reproducible output)
+    font = TTFont(src, recalcTimestamp=False)
     profile = next((a.split("=", 1)[1] for a in sys.argv[3:] if a.startswith("--subset=")),
                    "text" if "--subset" in sys.argv[3:] else None)
     if profile:

@@ -31,6 +31,12 @@ expect_grep "Total.* $n\b" "report: model summary counts $n parameters (case 08)
 
 expect_exit 0 "report: second run" "$G" report -o "$tmp/r2.pdf"
 if cmp -s "$tmp/r.pdf" "$tmp/r2.pdf"; then ok "report: byte-identical on the same inputs"; else bad "report: byte-identical on the same inputs"; fi
+# ... also from another checkout: the prepared fonts (embedded in every PDF) come out the same
+# whenever they are made (no build timestamp in them).
+/usr/bin/python3 "$GB_ROOT/scripts/make-fonts.py" /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf \
+  "$tmp/mono.ttf" --subset=mono
+if cmp -s "$tmp/mono.ttf" "$GB_ROOT/out/fonts/DejaVuSansMono.ttf"; then ok "report: prepared fonts do not depend on when they were made"
+else bad "report: prepared fonts do not depend on when they were made"; fi
 
 # New sample values change every dependent number.
 expect_exit 0 "report: --set" "$G" report -o "$tmp/s.pdf" --set 'W[2][0][0]=0.7' --set x=[1.0,-0.5]
