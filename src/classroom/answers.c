@@ -156,7 +156,7 @@ static json_t *student_json(const gb_answer_class *c, const gb_answer_row *r, gb
                     put(o, "variant", jstr(r->variant, "variant key", e), e) ||
                     put(o, "seed", json_integer((json_int_t)r->seed), e) ||
                     put(o, "hash", jstr(r->hash, "hash", e), e) ||
-                    put(o, "drawn", jstr(r->drawn, "drawn values", e), e);
+                    put(o, "drawn", jstr(r->drawn, "drawn values", e), e) ||
                     put(o, "hashed", jstr(r->hashed, "hashed text", e), e);
     for (size_t g = 0; !bad && g < c->ngivens; g++) {
         if (!isfinite(r->givens[g])) {
