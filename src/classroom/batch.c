@@ -130,9 +130,6 @@ typedef struct batch {
     double *givens;           /* n x ng */
     /* step 4 */
     pthread_mutex_t mu;
-    pthread_mutex_t base_mu;  /* held while reading o->base: gb_params getters such as
-                                 gb_params_names keep buffers in the parameters (params.h), so
-                                 a shared gb_params is not safe to read from two threads */
     size_t next;              /* next student for a worker */
     size_t units, units_done; /* progress: students (+ booklet entries) */
     unsigned char *failed;
@@ -268,10 +265,8 @@ static int not_recorded(const char *givens, void *ctx)
 static int redraw(batch *b, size_t i, gb_variant *v, gb_err *e)
 {
     redraw_ctx c = {b->recs[i].drawn};
-    pthread_mutex_lock(&b->base_mu);
     int rc = gb_variant_draw(b->o->base, b->o->assignment, b->s[i].id, b->qs, b->nq,
                              not_recorded, &c, v, NULL, e);
-    pthread_mutex_unlock(&b->base_mu);
     if (!rc && strcmp(v->hash, b->recs[i].hash)) {
         gb_variant_free(v);
         rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "the variant redrawn has hash %s, not %s",
@@ -514,12 +509,8 @@ int gb_batch_run(const gb_batch_opts *o, const gb_batch_student *s, size_t n,
         b.units = n * (o->booklet ? 2 : 1);
         if (pthread_mutex_init(&b.mu, NULL) != 0)
             rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "cannot create a mutex");
-        else if (pthread_mutex_init(&b.base_mu, NULL) != 0) {
-            rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "cannot create a mutex");
-            pthread_mutex_destroy(&b.mu);
-        } else if (pthread_cond_init(&b.part_cv, NULL) != 0) {
+        else if (pthread_cond_init(&b.part_cv, NULL) != 0) {
             rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "cannot create a condition variable");
-            pthread_mutex_destroy(&b.base_mu);
             pthread_mutex_destroy(&b.mu);
         } else {
             if (o->booklet) {
@@ -540,7 +531,6 @@ int gb_batch_run(const gb_batch_opts *o, const gb_batch_student *s, size_t n,
             free(b.parts);
             free(b.part_ready);
             pthread_cond_destroy(&b.part_cv);
-            pthread_mutex_destroy(&b.base_mu);
             pthread_mutex_destroy(&b.mu);
         }
     }

@@ -31,12 +31,12 @@
  *      draw) and writes the three files atomically (temporary name, then rename). A student
  *      whose files fail is reported on stderr and counted; the others' files are complete.
  *      The calling thread meanwhile builds the booklet, when asked.
- * Thread safety of what the workers share: the base parameters are read under a mutex (some
- * gb_params getters keep buffers inside the parameters), and each variant's own parameters
- * belong to one thread; datadir paths and the umask read by util/atomic_file.c are resolved
- * before threads start (step 3 writes first); the cmark-gfm extension registry is filled by
- * gb_doc_questions, which gb_batch_run calls before starting threads; each document has its own
- * HPDF_Doc (libharu keeps no global state). Checked with ThreadSanitizer. */
+ * Thread safety of what the workers share: the base parameters are only read (no gb_params
+ * getter writes, params.h), so the workers draw from them without a lock; each variant's own
+ * parameters belong to one thread; datadir paths and the umask read by util/atomic_file.c are
+ * resolved before threads start (step 3 writes first); the cmark-gfm extension registry is
+ * filled by gb_doc_questions, which gb_batch_run calls before starting threads; each document has
+ * its own HPDF_Doc (libharu keeps no global state). Checked with ThreadSanitizer. */
 #ifndef GB_BATCH_H
 #define GB_BATCH_H
 

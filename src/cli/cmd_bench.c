@@ -137,7 +137,6 @@ typedef struct bk_run {
     gb_booklet_part **parts;
     unsigned char *ready;
     pthread_mutex_t mu;
-    pthread_mutex_t base_mu;   /* gb_params getters keep buffers in the base (params.h) */
     pthread_cond_t cv;
 } bk_run;
 
@@ -155,9 +154,7 @@ static void *bk_worker(void *arg)
         gb_booklet_part *part = NULL;
         /* each student's own variant, as `gradbook variants --count N --booklet` draws it */
         gb_variant v;
-        pthread_mutex_lock(&r->base_mu);
         int rc = gb_variant_draw(r->p, "bench", id, r->qs, r->nq, NULL, NULL, &v, NULL, &e);
-        pthread_mutex_unlock(&r->base_mu);
         gb_student s = {id, id, id, rc ? "00000000" : v.hash, 0};
         if (!rc) rc = gb_booklet_part_build(r->b, v.params, -1, &s, &part, &e);
         if (rc) gb_err_print(&e);
@@ -206,7 +203,6 @@ static int bench_booklet(void)
     r.parts = calloc((size_t)n, sizeof *r.parts);
     r.ready = calloc((size_t)n, 1);
     pthread_mutex_init(&r.mu, NULL);
-    pthread_mutex_init(&r.base_mu, NULL);
     pthread_cond_init(&r.cv, NULL);
     double t0 = now();
     r.b = r.parts && r.ready ? gb_booklet_new(tpl, 0, &e) : NULL;
@@ -240,7 +236,6 @@ static int bench_booklet(void)
     free(r.parts);
     free(r.ready);
     pthread_cond_destroy(&r.cv);
-    pthread_mutex_destroy(&r.base_mu);
     pthread_mutex_destroy(&r.mu);
     free(r.qs);
     if (rc && e.code) gb_err_print(&e);

@@ -11,7 +11,10 @@
  * NAME may be "section.key", or a bare key that exists in exactly one section. Every value keeps
  * where it came from (file:line:column of the value, or "--set"), so a bad value is reported
  * where the user wrote it. Numbers: decimal or exponent form as strtod reads it; NaN and Inf are
- * rejected. Lists: "[1, 2]" or "1, 2"; matrices: "[[1, 2], [3, 4]]" (rows in brackets). */
+ * rejected. Lists: "[1, 2]" or "1, 2"; matrices: "[[1, 2], [3, 4]]" (rows in brackets).
+ *
+ * Threads: the getters and gb_params_clone only read, so one gb_params may be read from several
+ * threads at once while none changes it (gb_params_load, gb_params_set). */
 #ifndef GB_PARAMS_H
 #define GB_PARAMS_H
 
@@ -66,8 +69,8 @@ int gb_params_vector(const gb_params *p, const char *section, const char *key, d
  * a flat list when rows == 1. */
 int gb_params_matrix(const gb_params *p, const char *section, const char *key, double *out,
                      size_t rows, size_t cols, gb_err *e);
-/* A list of names ("sigmoid, tanh"); writes up to cap pointers into a static-free buffer owned
- * by p (valid until p changes) and the count. */
+/* A list of names ("sigmoid, tanh"); writes up to cap pointers into the names owned by p (split
+ * once when the value was set; valid until p changes) and the count. */
 int gb_params_names(const gb_params *p, const char *section, const char *key,
                     const char **out, size_t cap, size_t *count, gb_err *e);
 
