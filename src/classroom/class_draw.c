@@ -1,6 +1,8 @@
 /* class_draw.c — a class's variants in roster order, duplicates redrawn. */
 #include "classroom/class_draw.h"
 
+#include "util/hash.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,9 +14,7 @@ typedef struct taken_set {
 
 static size_t fnv64(const char *s)
 {
-    unsigned long long h = 14695981039346656037ULL;
-    for (; *s; s++) { h ^= (unsigned char)*s; h *= 1099511628211ULL; }
-    return (size_t)h;
+    return (size_t)gb_fnv1a64(GB_FNV1A64_BASIS, s, strlen(s));
 }
 
 static int taken_fn(const char *givens, void *ctx)

@@ -7,10 +7,10 @@
 #include "cli/options.h"
 #include "model/variants.h"
 #include "util/datadir.h"
+#include "util/hash.h"
 
 #include <jansson.h>
 #include <math.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,9 +32,7 @@ typedef struct strset {
 
 static size_t str_hash(const char *s)
 {
-    uint64_t h = 14695981039346656037ULL;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return (size_t)h;
+    return (size_t)gb_fnv1a64(GB_FNV1A64_BASIS, s, strlen(s));
 }
 
 static int set_taken(const char *givens, void *ctx)

@@ -5,6 +5,7 @@
 #include "model/exercise.h"
 #include "model/quantity.h"
 #include "numerics/rules.h"
+#include "util/hash.h"
 
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -29,29 +30,16 @@ const char *gb_reject_name(gb_reject_reason r)
     return (unsigned)r < GB_REJECT_COUNT ? reject_names[r] : "unknown";
 }
 
-/* FNV-1a, 64 bits (offset basis 14695981039346656037, prime 1099511628211). */
-static unsigned long long fnv1a(unsigned long long h, const void *data, size_t n)
-{
-    const unsigned char *p = data;
-    for (size_t i = 0; i < n; i++) {
-        h ^= p[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
-#define FNV_BASIS 14695981039346656037ULL
-
-static unsigned long fold(unsigned long long h)
+static unsigned long fold(uint64_t h)
 {
     return (unsigned long)((h >> 32) ^ (h & 0xffffffffULL));
 }
 
 unsigned long gb_variant_seed(const char *assignment, const char *key)
 {
-    unsigned long long h = fnv1a(FNV_BASIS, assignment, strlen(assignment));
-    h = fnv1a(h, "", 1);   /* the 0x00 separator: ("ab","c") and ("a","bc") differ */
-    h = fnv1a(h, key, strlen(key));
+    uint64_t h = gb_fnv1a64(GB_FNV1A64_BASIS, assignment, strlen(assignment));
+    h = gb_fnv1a64(h, "", 1);   /* the 0x00 separator: ("ab","c") and ("a","bc") differ */
+    h = gb_fnv1a64(h, key, strlen(key));
     return fold(h);
 }
 
@@ -683,7 +671,7 @@ static int perceptron_seed(ctx *c, const char *key, gb_variant *out, size_t *rej
                               c->saturation, k + 1, key);
         char text[48];
         int n = snprintf(text, sizeof text, "%lu/%lu", out->seed, k + 1);
-        pseed = fold(fnv1a(FNV_BASIS, text, (size_t)n));
+        pseed = fold(gb_fnv1a64(GB_FNV1A64_BASIS, text, (size_t)n));
     }
 }
 
@@ -956,7 +944,7 @@ int gb_variant_draw(const gb_params *base, const char *assignment, const char *k
         if (!rc) rc = verify_params(&c, out->params, out, e);
         if (!rc)
             snprintf(out->hash, sizeof out->hash, "%08lx",
-                     fold(fnv1a(FNV_BASIS, out->full, strlen(out->full))));
+                     fold(gb_fnv1a64(GB_FNV1A64_BASIS, out->full, strlen(out->full))));
     }
     if (stats) {
         for (size_t r = 0; r < GB_REJECT_COUNT; r++) stats->rejected[r] += local[r];
