@@ -4,10 +4,10 @@
 #include "cli/commands.h"
 
 #include "book/document.h"
+#include "classroom/class_draw.h"
 #include "cli/options.h"
 #include "model/variants.h"
 #include "util/datadir.h"
-#include "util/hash.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -22,39 +22,23 @@ static const char usage[] =
     "                       [--template FILE] [--json]\n";
 
 #define HIST_BINS 10
+#define KEY_SIZE 24             /* a key "1".."N" with its NUL */
 
-/* ---- the givens already drawn in this run (duplicates are redrawn, as in a roster) ---- */
+/* ---- the draws: keys "1".."N" drawn as a class (duplicates are redrawn, as in a roster) ---- */
 
-typedef struct strset {
-    char **slot;
-    size_t cap;   /* a power of two, at least twice the number of entries */
-} strset;
+typedef struct drawn_ctx {
+    const gb_question_spec *qs;
+    size_t nq;
+    double *ans;                      /* n x nq: the answers, variant by variant */
+    size_t draws, max_attempts;
+} drawn_ctx;
 
-static size_t str_hash(const char *s)
+static int on_drawn(size_t i, gb_variant *v, void *ctx, gb_err *e)
 {
-    return (size_t)gb_fnv1a64(GB_FNV1A64_BASIS, s, strlen(s));
-}
-
-static int set_taken(const char *givens, void *ctx)
-{
-    const strset *t = ctx;
-    for (size_t i = str_hash(givens) & (t->cap - 1); t->slot[i]; i = (i + 1) & (t->cap - 1))
-        if (!strcmp(t->slot[i], givens)) return 1;
-    return 0;
-}
-
-static int set_add(strset *t, const char *givens)
-{
-    size_t i = str_hash(givens) & (t->cap - 1);
-    while (t->slot[i]) i = (i + 1) & (t->cap - 1);
-    t->slot[i] = strdup(givens);
-    return t->slot[i] ? 0 : -1;
-}
-
-static void set_free(strset *t)
-{
-    for (size_t i = 0; t->slot && i < t->cap; i++) free(t->slot[i]);
-    free(t->slot);
+    drawn_ctx *d = ctx;
+    d->draws += v->attempts;
+    if (v->attempts > d->max_attempts) d->max_attempts = v->attempts;
+    return gb_variant_answers(v->params, d->qs, d->nq, d->ans + i * d->nq, e);
 }
 
 /* ---- the spread of one question's answers ---- */
@@ -239,9 +223,10 @@ int gb_cmd_stress(int argc, char **argv)
     const char *template_path = o.template_path;
     double *ans = NULL, *work = NULL;
     spread *sp = NULL;
-    strset seen = {0};
+    char *keys = NULL;
+    const char **ids = NULL;
     gb_variant_stats st = {0};
-    size_t draws = 0, max_attempts = 0;
+    drawn_ctx d = {0};
 
     rc = gb_cli_load_params(&o, &p, &e);
     if (!rc && !template_path) {
@@ -251,30 +236,24 @@ int gb_cmd_stress(int argc, char **argv)
     }
     if (!rc) rc = gb_doc_questions(template_path, p, &qs, &nq, &e);
     if (!rc) {
-        seen.cap = 16;
-        while (seen.cap < 2 * n) seen.cap *= 2;
-        seen.slot = calloc(seen.cap, sizeof *seen.slot);
+        keys = malloc(n * KEY_SIZE);
+        ids = malloc(n * sizeof *ids);
         ans = malloc((nq ? nq : 1) * n * sizeof *ans);
         work = malloc(n * sizeof *work);
         sp = calloc(nq ? nq : 1, sizeof *sp);
-        if (!seen.slot || !ans || !work || !sp)
+        if (!keys || !ids || !ans || !work || !sp)
             rc = gb_err_set(&e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
     }
     if (!rc && !nq)
         gb_warn("stress: %s asks no questions; only the rules on forward values apply",
                 template_path);
-    for (size_t i = 0; !rc && i < n; i++) {
-        char key[32];
-        snprintf(key, sizeof key, "%zu", i + 1);
-        gb_variant v;
-        rc = gb_variant_draw(p, o.assignment, key, qs, nq, set_taken, &seen, &v, &st, &e);
-        if (rc) break;
-        draws += v.attempts;
-        if (v.attempts > max_attempts) max_attempts = v.attempts;
-        rc = gb_variant_answers(v.params, qs, nq, ans + i * nq, &e);
-        if (!rc && set_add(&seen, v.givens) != 0)
-            rc = gb_err_set(&e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
-        gb_variant_free(&v);
+    if (!rc) {
+        for (size_t i = 0; i < n; i++) {
+            snprintf(keys + i * KEY_SIZE, KEY_SIZE, "%zu", i + 1);
+            ids[i] = keys + i * KEY_SIZE;
+        }
+        d = (drawn_ctx){qs, nq, ans, 0, 0};
+        rc = gb_class_draw(p, o.assignment, ids, n, qs, nq, &st, on_drawn, &d, NULL, &e);
     }
     if (!rc) {
         /* Answers are stored variant by variant; gather each question's column. */
@@ -287,7 +266,7 @@ int gb_cmd_stress(int argc, char **argv)
         free(col);
     }
     if (!rc) {
-        run r = {o.assignment, template_path, n, nq, draws, max_attempts, qs, sp, &st};
+        run r = {o.assignment, template_path, n, nq, d.draws, d.max_attempts, qs, sp, &st};
         if (o.json) {
             if (print_json(&r) != 0) rc = gb_err_set(&e, GB_EINTERNAL, NULL, 0, 0, "cannot write JSON");
         } else {
@@ -295,7 +274,8 @@ int gb_cmd_stress(int argc, char **argv)
         }
     }
     if (rc) gb_err_print(&e);
-    set_free(&seen);
+    free(keys);
+    free(ids);
     free(ans);
     free(work);
     free(sp);
