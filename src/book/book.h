@@ -92,7 +92,6 @@ typedef struct gb_book {
     size_t nitems, cap_items;
     int sec[4];              /* heading counters while numbering */
     int figures, tables, equations;
-    int outline_shift;       /* 1 in a booklet: each student's outline sits below their entry */
 } gb_book;
 
 /* number.c: assigns numbers and labels to the headings, computations and display equations of
@@ -146,8 +145,8 @@ void gb_inline_buf_free(gb_inline_buf *b);
 int gb_book_compose(gb_book *book, const gb_chapter *ch, gb_err *e);
 
 /* pages.c: adds the document's pages to book->pdf: title page, contents, the body pages with
- * running heads and footers, outline entries (levels shifted by book->outline_shift) and links,
- * page labels. The caller saves the PDF. */
+ * running heads and footers, outline entries (at the headings' levels) and links, page labels.
+ * The caller saves the PDF. */
 int gb_book_emit(gb_book *book, gb_err *e);
 
 /* Appends a vertical item (zeroed fields: dest -1) and returns it, or NULL out of memory. */

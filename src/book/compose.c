@@ -148,7 +148,7 @@ static int heading(gb_book *b, const gb_block *blk, const frame *f, gb_err *e)
     }
     free(title);
     /* A little more air below a heading than between lines. */
-    if (first + 1 <= b->nitems) b->items[b->nitems - 1].depth += 0.35 * b->tpl->leading;
+    b->items[b->nitems - 1].depth += 0.35 * b->tpl->leading;
     return 0;
 }
 
@@ -469,10 +469,7 @@ static int blocks(gb_book *b, const gb_block *blk, size_t n, const frame *f, gb_
 int gb_book_compose(gb_book *book, const gb_chapter *ch, gb_err *e)
 {
     frame f = {0, book->ctx->text_width, 0, 0};
-    size_t first = book->nitems;
-    int rc = blocks(book, ch->blocks, ch->nblocks, &f, e);
-    (void)first;
-    return rc;
+    return blocks(book, ch->blocks, ch->nblocks, &f, e);
 }
 
 /* One answer of the key: "Q7  symbol = formula = numbers = value; accepted [lo, hi]; 1 point". */
@@ -520,8 +517,7 @@ static int answer(gb_book *b, const gb_book_question *q, const frame *f, gb_err 
     sp[n].kind = GB_SPAN_MATH; sp[n++].text = range;
     sp[n].kind = GB_SPAN_TEXT; sp[n++].text = tail;
     for (size_t k = 0; k < n; k++) sp[k].pos = q->pos;
-    frame hang = *f;
-    return paragraph(b, sp, n, &hang, b->tpl->size, GB_FACE_SERIF, 0, 0.45 * b->tpl->leading,
+    return paragraph(b, sp, n, f, b->tpl->size, GB_FACE_SERIF, 0, 0.45 * b->tpl->leading,
                      NULL, 0, e);
 }
 

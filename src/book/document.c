@@ -179,7 +179,7 @@ static int resolve_date(gb_template *tpl, time_t date, gb_err *e)
 
 /* Numbers, lays out and emits one document's pages into pdf. */
 static int emit(gb_pdf_doc *pdf, const gb_template *tpl, const content *c, const gb_params *p,
-                const gb_student *s, int outline_shift, gb_err *e)
+                const gb_student *s, gb_err *e)
 {
     gb_metrics metrics = gb_pdf_doc_metrics(pdf);
     gb_book_ctx ctx = {c->model, &c->runs, &c->ex, &metrics, tpl->page_w - tpl->m_left - tpl->m_right,
@@ -191,7 +191,6 @@ static int emit(gb_pdf_doc *pdf, const gb_template *tpl, const content *c, const
     book.pdf = pdf;
     book.qmode = mode_of(tpl);
     book.params = p;
-    book.outline_shift = outline_shift;
     if (s) {
         st.id = s->id;
         st.name = s->name;
@@ -241,7 +240,7 @@ static int build(const gb_doc_opts *o, const char *output, gb_booklet_part **kee
         gb_pdf_info info = {title, tpl.author, tpl.subject, tpl.keywords, "gradbook", o->date};
         rc = gb_pdf_doc_set_info(pdf, &info, e);
     }
-    if (!rc) rc = emit(pdf, &tpl, &c, o->params, o->student, 0, e);
+    if (!rc) rc = emit(pdf, &tpl, &c, o->params, o->student, e);
     if (!rc) rc = gb_pdf_doc_save(pdf, output, e);
     if (!rc && gb_pdf_doc_missing_glyphs(pdf)) {
         const gb_student *s = o->student;
@@ -411,7 +410,7 @@ int gb_booklet_part_build(const gb_booklet *b, const gb_params *params, long see
     int rc = content_load(&c, &b->tpl, &b->cs, params, seed, e);
     if (!rc && !(part->pdf = gb_pdf_doc_new(e))) rc = e->code ? e->code : GB_EINTERNAL;
     if (!rc) rc = set_faces(part->pdf, &b->tpl, e);
-    if (!rc) rc = emit(part->pdf, &b->tpl, &c, params, s, 0, e);
+    if (!rc) rc = emit(part->pdf, &b->tpl, &c, params, s, e);
     content_free(&c);
     if (rc) {
         gb_booklet_part_free(part);

@@ -390,9 +390,8 @@ int gb_book_emit(gb_book *b, gb_err *e)
             if (!rc && it->dest >= 0)
                 rc = gb_pdf_dest_place(b->pdf, it->dest, front + p, t->m_left,
                                        pos[k].y + it->height + 0.6 * t->leading, e);
-            if (!rc && it->outline_level && it->outline_level + b->outline_shift <= 3)
-                rc = gb_pdf_outline_add(b->pdf, it->outline_level + b->outline_shift,
-                                        it->outline_title, it->dest, e);
+            if (!rc && it->outline_level)
+                rc = gb_pdf_outline_add(b->pdf, it->outline_level, it->outline_title, it->dest, e);
             if (it->mark) section = it->mark;
         }
         if (!rc) rc = decorate(b, p + 1, mark, e);
