@@ -95,7 +95,7 @@ static void test_volumes_from_threads(void)
             else gb_booklet_part_free(jobs[k].parts[i]);
         }
     GB_ASSERT_MSG(rc == 0, "append: %s", e.msg);
-    if (!rc) rc = gb_booklet_save(b, NULL, &e);
+    if (!rc) rc = gb_booklet_save(b, &e);
     GB_ASSERT_MSG(rc == 0, "save: %s", e.msg);
     gb_booklet_free(b);
     char path[320];
@@ -142,7 +142,7 @@ static void test_single_file(void)
         gb_student s = {i ? "b" : "a", i ? "Bea" : "Abe", "k", "00000000", 0};
         rc = gb_booklet_add(b, p, -1, &s, &e);
     }
-    if (!rc) rc = gb_booklet_save(b, NULL, &e);
+    if (!rc) rc = gb_booklet_save(b, &e);
     GB_ASSERT_MSG(rc == 0, "booklet: %s", e.msg);
     gb_booklet_free(b);
     snprintf(path, sizeof path, "%s.pdf", stem);
@@ -172,7 +172,7 @@ static int build_set(const gb_params *p, const char *stem, size_t students, size
         gb_student s = {id, id, id, "00000000", 0};
         rc = gb_booklet_add(b, p, -1, &s, &e);
     }
-    if (!rc) rc = gb_booklet_save(b, NULL, &e);
+    if (!rc) rc = gb_booklet_save(b, &e);
     GB_ASSERT_MSG(rc == 0, "class set: %s", e.msg);
     gb_booklet_free(b);
     return rc;

@@ -335,7 +335,7 @@ struct gb_booklet {
     time_t date;
     gb_pdf_doc *pdf;     /* the current volume */
     size_t students;     /* appended to the current volume */
-    char *stem;          /* gb_booklet_output: path without ".pdf"; NULL: gb_booklet_save's */
+    char *stem;          /* gb_booklet_output: path without ".pdf"; NULL until it is set */
     int volumes;         /* write stem-<k>.pdf volumes ... */
     size_t per_volume;   /* ... of this many students */
     int volume;          /* number of the current volume (1, 2, ...) */
@@ -471,9 +471,8 @@ static void remove_stale(const gb_booklet *b, int last)
     free(p);
 }
 
-int gb_booklet_save(gb_booklet *b, const char *output, gb_err *e)
+int gb_booklet_save(gb_booklet *b, gb_err *e)
 {
-    if (output) return gb_pdf_doc_save(b->pdf, output, e);
     if (!b->stem) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "booklet: no output set");
     /* the last volume, unless the previous one ended exactly with the class */
     int rc = 0;

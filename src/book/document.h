@@ -96,10 +96,11 @@ void gb_booklet_part_free(gb_booklet_part *p);
 int gb_booklet_output(gb_booklet *b, const char *stem, size_t students, size_t per_volume,
                       gb_err *e);
 
-/* Writes the booklet atomically to output; with output NULL, to where gb_booklet_output said
- * (the last volume; then class-set files of an earlier run in that place that this one did not
- * write, stem.pdf or stem-<k>.pdf, are removed). Call once. Errors as gb_pdf_doc_save. */
-int gb_booklet_save(gb_booklet *b, const char *output, gb_err *e);
+/* Writes the booklet atomically to where gb_booklet_output said (the last volume; then class-set
+ * files of an earlier run in that place that this one did not write, stem.pdf or stem-<k>.pdf,
+ * are removed). Call once. GB_EINTERNAL when gb_booklet_output was not called; else errors as
+ * gb_pdf_doc_save. */
+int gb_booklet_save(gb_booklet *b, gb_err *e);
 void gb_booklet_free(gb_booklet *b);
 
 #endif

@@ -381,7 +381,7 @@ static int append_booklet(batch *b, gb_err *e)
         }
         finish(b, i, NULL);
     }
-    if (!rc) rc = gb_booklet_save(b->bk, NULL, e);
+    if (!rc) rc = gb_booklet_save(b->bk, e);
     return rc;
 }
 

@@ -229,7 +229,7 @@ static int bench_booklet(void)
     r.next = n;   /* on failure: no more parts */
     pthread_mutex_unlock(&r.mu);
     for (unsigned k = 0; k < started; k++) pthread_join(th[k], NULL);
-    if (!rc) rc = gb_booklet_save(r.b, NULL, &e);
+    if (!rc) rc = gb_booklet_save(r.b, &e);
     double dt = now() - t0;
     gb_booklet_free(r.b);
     for (int i = 0; r.parts && i < n; i++) gb_booklet_part_free(r.parts[i]);
