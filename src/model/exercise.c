@@ -11,10 +11,8 @@
 
 /* ---- loading ---- */
 
-static int missing(const gb_params *p, const char *section, const char *key, gb_err *e,
-                   const char *what)
+static int missing(const char *section, const char *key, gb_err *e, const char *what)
 {
-    (void)p;
     return gb_err_set(e, GB_EINPUT, NULL, 0, 0, "parameters: [%s] %s is missing (%s)", section,
                       key, what);
 }
@@ -25,7 +23,7 @@ static int load_acts(const gb_params *p, const char *section, size_t L, gb_act *
     const char *names[GB_NET_MAX_LAYERS];
     size_t count = 0;
     int rc = gb_params_names(p, section, "activation", names, GB_NET_MAX_LAYERS, &count, e);
-    if (rc == 1) return missing(p, section, "activation", e, "e.g. activation = sigmoid");
+    if (rc == 1) return missing(section, "activation", e, "e.g. activation = sigmoid");
     if (rc) return rc;
     const char *file;
     unsigned line, col;
@@ -53,7 +51,7 @@ int gb_exercise_load(gb_exercise *ex, const gb_params *p, long seed_override, gb
     double sizes_d[GB_NET_MAX_LAYERS + 1];
     size_t nsizes = 0;
     rc = gb_params_vector(p, "network", "sizes", sizes_d, 0, GB_NET_MAX_LAYERS + 1, &nsizes, e);
-    if (rc == 1) return missing(p, "network", "sizes", e, "e.g. sizes = [2, 2, 1]");
+    if (rc == 1) return missing("network", "sizes", e, "e.g. sizes = [2, 2, 1]");
     if (rc) return rc;
     const char *file;
     unsigned line, col;
@@ -97,10 +95,10 @@ int gb_exercise_load(gb_exercise *ex, const gb_params *p, long seed_override, gb
 
     /* [sample] */
     rc = gb_params_vector(p, "sample", "x", ex->x, sizes[0], 0, NULL, e);
-    if (rc == 1) rc = missing(p, "sample", "x", e, "the network's inputs");
+    if (rc == 1) rc = missing("sample", "x", e, "the network's inputs");
     if (!rc) {
         rc = gb_params_vector(p, "sample", "y", ex->y, sizes[L], 0, NULL, e);
-        if (rc == 1) rc = missing(p, "sample", "y", e, "the targets");
+        if (rc == 1) rc = missing("sample", "y", e, "the targets");
     }
     if (!rc) {
         ex->eta = 1.0;
@@ -138,7 +136,7 @@ int gb_exercise_load(gb_exercise *ex, const gb_params *p, long seed_override, gb
         size_t pn = 0;
         rc = gb_params_vector(p, "perceptron", "inputs", ex->p_x, 0, GB_PERCEPTRON_MAX_INPUTS,
                               &pn, e);
-        if (rc == 1) rc = missing(p, "perceptron", "inputs", e, "e.g. inputs = [2, 3, 4]");
+        if (rc == 1) rc = missing("perceptron", "inputs", e, "e.g. inputs = [2, 3, 4]");
         ex->p_n = pn;
     }
     if (!rc) rc = load_acts(p, "perceptron", 1, &ex->p_act, alpha, e);

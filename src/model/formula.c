@@ -75,8 +75,7 @@ static void side(const ctx *c, int numeric, out *o)
         size_t k = (n - 1) / 2;
         int aug = q->op == GB_OP_AUGMENTED;
         if (aug) {
-            if (!numeric) put(o, "%s(", g);
-            else put(o, "%s(", g);
+            put(o, "%s(", g);
             /* [1, x] . [b, w] */
             put(o, "1 \\cdot ");
             ITEM(0, 1);
@@ -110,7 +109,7 @@ static void side(const ctx *c, int numeric, out *o)
         break;
     case GB_OP_ACT_DERIV:
         if (q->act.kind == GB_ACT_SIGMOID || q->act.kind == GB_ACT_TANH) {
-            double a = gb_act_f(&q->act, c->vals ? in_val(c, 0) : in_val(c, 0));
+            double a = gb_act_f(&q->act, in_val(c, 0));
             int sig = q->act.kind == GB_ACT_SIGMOID;
             if (numeric) {
                 if (sig) { num(o, a, c->digits, 0); put(o, " \\times (1 - "); num(o, a, c->digits, 0); put(o, ")"); }

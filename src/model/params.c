@@ -384,12 +384,10 @@ int gb_parse_double(const char *s, double *out)
     return 0;
 }
 
-static int bad_value(const gb_params *p, const entry *en, size_t off, gb_err *e,
-                     const char *expected)
+static int bad_value(const entry *en, size_t off, gb_err *e, const char *expected)
 {
     const char *file = en->file ? en->file : "--set";
     unsigned col = en->file ? en->col + (unsigned)off : 0;
-    (void)p;
     return gb_err_set(e, GB_EINPUT, file, en->line, col, "%s.%s: expected %s, got '%s'",
                       en->section, en->key, expected, en->value);
 }
@@ -399,7 +397,7 @@ int gb_params_double(const gb_params *p, const char *section, const char *key, d
 {
     entry *en = find(p, section, key);
     if (!en) return 1;
-    if (gb_parse_double(en->value, out) != 0) return bad_value(p, en, 0, e, "a finite number");
+    if (gb_parse_double(en->value, out) != 0) return bad_value(en, 0, e, "a finite number");
     return 0;
 }
 
@@ -411,10 +409,10 @@ int gb_params_ulong(const gb_params *p, const char *section, const char *key,
     const char *s = en->value;
     char *end;
     errno = 0;
-    if (!isdigit((unsigned char)*s)) return bad_value(p, en, 0, e, "a whole number >= 0");
+    if (!isdigit((unsigned char)*s)) return bad_value(en, 0, e, "a whole number >= 0");
     unsigned long v = strtoul(s, &end, 10);
     while (isspace((unsigned char)*end)) end++;
-    if (*end || errno == ERANGE) return bad_value(p, en, 0, e, "a whole number >= 0");
+    if (*end || errno == ERANGE) return bad_value(en, 0, e, "a whole number >= 0");
     *out = v;
     return 0;
 }
@@ -506,9 +504,9 @@ int gb_params_vector(const gb_params *p, const char *section, const char *key, d
                     n == 1 ? "" : "s");
     else snprintf(expected, sizeof expected, "a list of up to %zu finite numbers", cap);
     int k = scan_numbers(en->value, tok, 4096, &rows, &cols, &bad);
-    if (k < 0) return bad_value(p, en, bad, e, expected);
+    if (k < 0) return bad_value(en, bad, e, expected);
     if (rows != 1 || (n && (size_t)k != n) || (!n && (size_t)k > cap))
-        return bad_value(p, en, 0, e, expected);
+        return bad_value(en, 0, e, expected);
     for (int t = 0; t < k; t++) {
         char buf[64];
         memcpy(buf, en->value + tok[t].off, tok[t].len);
@@ -530,8 +528,8 @@ int gb_params_matrix(const gb_params *p, const char *section, const char *key, d
     snprintf(expected, sizeof expected, "a %zu x %zu matrix [[...], ...] of finite numbers",
              rows, cols);
     int k = scan_numbers(en->value, tok, 4096, &r, &c, &bad);
-    if (k < 0) return bad_value(p, en, bad, e, expected);
-    if (r != rows || c != cols) return bad_value(p, en, 0, e, expected);
+    if (k < 0) return bad_value(en, bad, e, expected);
+    if (r != rows || c != cols) return bad_value(en, 0, e, expected);
     for (int t = 0; t < k; t++) {
         char buf[64];
         memcpy(buf, en->value + tok[t].off, tok[t].len);
@@ -546,8 +544,8 @@ int gb_params_names(const gb_params *p, const char *section, const char *key,
 {
     entry *en = find(p, section, key);
     if (!en) return 1;
-    if (en->nnames > cap) return bad_value(p, en, 0, e, "fewer names");
-    if (en->nnames == 0) return bad_value(p, en, 0, e, "one or more names");
+    if (en->nnames > cap) return bad_value(en, 0, e, "fewer names");
+    if (en->nnames == 0) return bad_value(en, 0, e, "one or more names");
     const char *t = en->names;
     for (size_t k = 0; k < en->nnames; k++) {
         out[k] = t;

@@ -185,15 +185,3 @@ void gb_model_propagate(const gb_model *m, double *values, const unsigned char *
                         ? q->value : gb_model_compute(m, i, values);
     }
 }
-
-int gb_model_set_given(gb_model *m, size_t i, double value)
-{
-    if (i >= m->n || m->q[i].op != GB_OP_GIVEN) return -1;
-    m->q[i].value = value;
-    for (size_t k = i + 1; k < m->n; k++) {
-        gb_quantity *q = &m->q[k];
-        if (q->op == GB_OP_GIVEN || q->op == GB_OP_MEASURED) continue;
-        if (eval_stored(m, k) != 0) return -1;
-    }
-    return 0;
-}

@@ -80,8 +80,4 @@ double gb_model_compute(const gb_model *m, size_t i, const double *values);
  * override[] (may be NULL) keep the caller's value instead. */
 void gb_model_propagate(const gb_model *m, double *values, const unsigned char *override);
 
-/* Sets the value of a given quantity and recomputes everything downstream. Returns 0, or -1
- * when i is not a given quantity. */
-int gb_model_set_given(gb_model *m, size_t i, double value);
-
 #endif
