@@ -20,7 +20,8 @@
 
 #include <stddef.h>
 
-/* What a question span shows in a document kind (issue 4 adds blanks and keys). */
+/* What a question span shows in a document kind: its value (report, graded sheet), a numbered
+ * blank box (worksheet) or a numbered box holding the answer (key). */
 typedef enum gb_question_mode { GB_Q_VALUE, GB_Q_BLANK, GB_Q_KEY } gb_question_mode;
 
 /* A label and what a reference to it prints ("Figure 3", "Table 1", "(2)", "Section 2.1"). */
@@ -67,7 +68,7 @@ typedef struct gb_vitem {
     int is_line;             /* a line of text: consecutive lines are set a leading apart
                                 (baseline to baseline) unless their content is taller */
     int keep_with_next;      /* never break the page between this item and the next */
-    int page_break_before;   /* start a new page (each chapter) */
+    int page_break_before;   /* start a new page (the key's Answers heading) */
     int dest;                /* destination placed at the item's top, or -1 */
     int outline_level;       /* 1..3 for headings (outline + contents), 0 otherwise */
     char *outline_title;     /* "2.1 Concept and Motivation"; owned */

@@ -1,7 +1,7 @@
 /* computations_internal.h — what the files behind computations.h share: option reading with
  * file:line:column errors, value look-up and formatting, figure sizing and finishing, and a
  * small book-style table engine (rules, decimal-aligned numbers, math cells, shrink to fit).
- * Private to src/book/computations.c, fig_*.c and tab_*.c. */
+ * Private to src/book/computations.c, comp_util.c (which implements it), fig_*.c and tab_*.c. */
 #ifndef GB_COMPUTATIONS_INTERNAL_H
 #define GB_COMPUTATIONS_INTERNAL_H
 
@@ -41,8 +41,8 @@ int gb_comp_bad(const gb_block *b, const gb_option *o, gb_err *e, const char *fm
 int gb_comp_keys(const gb_block *b, const char *const *keys, size_t nkeys, gb_err *e);
 /* The last option named key (a later KEY= overrides an earlier one), or NULL. */
 const gb_option *gb_comp_opt(const gb_block *b, const char *key);
-/* A finite number option: *out = dflt when absent; GB_EINPUT for a value that is not a whole
- * finite number ("from=abc", "from=", "from=inf"). */
+/* A finite number option: *out = dflt when absent; GB_EINPUT for a value that is not, as a
+ * whole, a finite number ("from=abc", "from=", "from=1x", "from=inf"). */
 int gb_comp_opt_double(const gb_block *b, const char *key, double dflt, double *out, gb_err *e);
 /* A choice option: *out = the index in choices[0..n-1] of the value (exact match), dflt when
  * absent; GB_EINPUT naming the choices otherwise. */

@@ -11,15 +11,17 @@
  *   [type]     size leading code_size caption_size                            (points)
  *   [fonts]    serif serif_italic serif_bold mono math sans fallback wide     (TrueType paths)
  *   [header]   left center right     [footer] left center right
- *              text with {title}, {section}, {page}, {student}, {variant} placeholders
+ *              text with {title}, {section}, {page}, {student}, {student_id}, {variant},
+ *              {hash} placeholders
  *   [contents] show (yes/no) title
- *   [chapters] files (comma-separated paths)
+ *   [chapters] files (comma-separated paths; required except for kind graded)
  *   [show]     hide: computations left out of this kind, by name or NAME:OPTION=VALUE
  *              (e.g. "gradient-table, network:values=forward"): a worksheet hides what would
  *              give answers away
- * [document] kind is report, worksheet or key: a worksheet shows questions as numbered blank
- * boxes, a key shows their answers and ends with the list of answers; both print the student's
- * name and ID ({student}, {student_id}) and the variant ({variant}, {hash}) in running heads.
+ * [document] kind is report, worksheet, key or graded: a worksheet shows questions as numbered
+ * blank boxes, a key shows their answers and ends with the list of answers, a graded sheet is
+ * gradbook grade's page per student (book/graded.h); the last three print the student's name and
+ * ID ({student}, {student_id}) and the variant ({variant}, {hash}) in running heads.
  * Relative paths are resolved against the template's directory. Every key is checked: an unknown
  * section or key, a bad number or a missing font file is GB_EINPUT naming file:line:column. */
 #ifndef GB_TEMPLATE_H
