@@ -29,22 +29,12 @@ unsigned gb_batch_default_jobs(void)
 
 /* ---------------------------------------------------------------- step 1: checks */
 
-static int ascii_lower(int c) { return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c; }
-
-static int ascii_casecmp(const char *a, const char *b)
-{
-    for (;; a++, b++) {
-        int x = ascii_lower((unsigned char)*a), y = ascii_lower((unsigned char)*b);
-        if (x != y || !x) return x - y;
-    }
-}
-
 static const gb_batch_student *sort_base;   /* only during gb_batch_check's qsort (one thread) */
 
 static int by_fname(const void *a, const void *b)
 {
     size_t i = *(const size_t *)a, j = *(const size_t *)b;
-    int c = ascii_casecmp(sort_base[i].fname, sort_base[j].fname);
+    int c = gb_filename_casecmp(sort_base[i].fname, sort_base[j].fname);
     return c ? c : (i < j ? -1 : i > j);
 }
 
@@ -95,7 +85,7 @@ int gb_batch_check(const gb_batch_student *s, size_t n, gb_err *e)
     int rc = 0;
     for (size_t k = 1; k < n && !rc; k++) {
         size_t i = idx[k - 1], j = idx[k];
-        if (ascii_casecmp(s[i].fname, s[j].fname)) continue;
+        if (gb_filename_casecmp(s[i].fname, s[j].fname)) continue;
         where(&s[i], i, w, sizeof w);
         where(&s[j], j, w2, sizeof w2);
         rc = gb_err_set(e, GB_EINPUT, NULL, 0, 0,

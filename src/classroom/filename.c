@@ -38,14 +38,14 @@ static int is_kept(uint32_t cp)
     return 1;
 }
 
-/* a equals b without regard to ASCII case (b is upper case). */
-static int ascii_ieq(const char *a, const char *b)
+static int ascii_lower(int c) { return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c; }
+
+int gb_filename_casecmp(const char *a, const char *b)
 {
-    for (; *a && *b; a++, b++) {
-        char x = (*a >= 'a' && *a <= 'z') ? (char)(*a - 32) : *a;
-        if (x != *b) return 0;
+    for (;; a++, b++) {
+        int x = ascii_lower((unsigned char)*a), y = ascii_lower((unsigned char)*b);
+        if (x != y || !x) return x - y;
     }
-    return *a == *b;
 }
 
 /* Rule 6: the device names Windows reserves. */
@@ -53,10 +53,10 @@ static int is_windows_reserved(const char *s)
 {
     static const char *const fixed[] = {"CON", "PRN", "AUX", "NUL"};
     for (size_t i = 0; i < 4; i++)
-        if (ascii_ieq(s, fixed[i])) return 1;
+        if (!gb_filename_casecmp(s, fixed[i])) return 1;
     if (strlen(s) == 4 && s[3] >= '1' && s[3] <= '9') {
         char stem[4] = {s[0], s[1], s[2], '\0'};
-        if (ascii_ieq(stem, "COM") || ascii_ieq(stem, "LPT")) return 1;
+        if (!gb_filename_casecmp(stem, "COM") || !gb_filename_casecmp(stem, "LPT")) return 1;
     }
     return 0;
 }

@@ -58,4 +58,11 @@
  * GB_FILENAME_MAX + 1 always suffices). On error out holds "" when cap > 0. */
 int gb_filename_from_id(const char *id, char *out, size_t cap);
 
+/* Compares two file names (NUL-terminated) as a case-insensitive file system (Windows, macOS)
+ * may: ASCII letters without regard to case, every other byte as it is (no Unicode case
+ * folding). Returns <0, 0 or >0 like strcmp (on the bytes with ASCII letters lowered), so it
+ * also orders names for sorting. Two IDs whose names compare 0 would overwrite each other's
+ * files there. */
+int gb_filename_casecmp(const char *a, const char *b);
+
 #endif

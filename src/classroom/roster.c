@@ -705,20 +705,11 @@ static int cmp_id(const void *a, const void *b)
     int c = strcmp(x->id, y->id);
     return c ? c : (x->line > y->line) - (x->line < y->line);
 }
-static int ascii_casecmp(const char *a, const char *b)
-{
-    for (;; a++, b++) {
-        int x = (unsigned char)*a, y = (unsigned char)*b;
-        if (x >= 'A' && x <= 'Z') x += 32;
-        if (y >= 'A' && y <= 'Z') y += 32;
-        if (x != y || !x) return x - y;
-    }
-}
 static int cmp_fname(const void *a, const void *b)
 {
     const gb_roster_student *x = *(const gb_roster_student *const *)a;
     const gb_roster_student *y = *(const gb_roster_student *const *)b;
-    int c = ascii_casecmp(x->fname, y->fname);
+    int c = gb_filename_casecmp(x->fname, y->fname);
     return c ? c : (x->line > y->line) - (x->line < y->line);
 }
 
@@ -745,7 +736,7 @@ static int roster_checks(parser *p)
     const gb_roster_student *ref = NULL; /* first student of the group that is no duplicate */
     for (size_t i = 0; i < n; i++) {
         const gb_roster_student *s = v[i];
-        if (i > 0 && ascii_casecmp(s->fname, v[i - 1]->fname) != 0) ref = NULL;
+        if (i > 0 && gb_filename_casecmp(s->fname, v[i - 1]->fname) != 0) ref = NULL;
         if (dup[s - p->st]) continue;
         if (!ref) { ref = s; continue; }
         if (strcmp(ref->fname, s->fname) == 0)
