@@ -7,6 +7,7 @@
 #include "classroom/batch.h"
 #include "classroom/class_draw.h"
 #include "util/paths.h"
+#include "util/utf8.h"
 #include "model/exercise.h"
 #include "model/variants.h"
 
@@ -65,7 +66,7 @@ static void shown(const char *s, size_t max, char *out, size_t cap)
     size_t n = strlen(s);
     if (n <= max && n < cap) { memcpy(out, s, n + 1); return; }
     if (max + 4 > cap) max = cap - 4;
-    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80) max--;
+    max = gb_utf8_prefix(s, n, max);
     memcpy(out, s, max);
     memcpy(out + max, "...", 4);
 }

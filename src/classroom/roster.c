@@ -52,8 +52,7 @@ static const char *show(const char *s)
     which ^= 1;
     size_t n = strlen(s);
     if (n <= SHOW_MAX) return s;
-    size_t cut = SHOW_MAX;
-    while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80) cut--;
+    size_t cut = gb_utf8_prefix(s, n, SHOW_MAX);
     memcpy(b, s, cut);
     memcpy(b + cut, "...", 4);
     return b;
