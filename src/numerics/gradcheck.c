@@ -242,31 +242,27 @@ typedef struct net_ctx {
     size_t n_leaky;       /* leaky-ReLU neurons in the network */
 } net_ctx;
 
-/* C with the parameter set to theta; the parameter is put back bit for bit after every
- * evaluation, so nothing can leave the network perturbed. */
-static double net_f(double theta, void *vctx)
-{
-    net_ctx *c = vctx;
-    const double saved = *c->p;
-    *c->p = theta;
-    gb_net_forward(c->net, c->x, c->t);
-    const double C = gb_net_loss(c->net, c->t, c->y);
-    *c->p = saved;
-    return C;
-}
-
-static int sign_of(double z)
-{
-    return (z > 0.0) - (z < 0.0);
-}
-
-/* Forward pass with the parameter at theta (restored afterwards), leaving z in c->t. */
+/* Forward pass with the parameter at theta (restored afterwards), leaving z and a in c->t. */
 static void forward_at(net_ctx *c, double theta)
 {
     const double saved = *c->p;
     *c->p = theta;
     gb_net_forward(c->net, c->x, c->t);
     *c->p = saved;
+}
+
+/* C with the parameter set to theta; the parameter is put back bit for bit after every
+ * evaluation, so nothing can leave the network perturbed. */
+static double net_f(double theta, void *vctx)
+{
+    net_ctx *c = vctx;
+    forward_at(c, theta);
+    return gb_net_loss(c->net, c->t, c->y);   /* reads only the trace, not the parameters */
+}
+
+static int sign_of(double z)
+{
+    return (z > 0.0) - (z < 0.0);
 }
 
 /* Signs of every leaky-ReLU pre-activation in c->t, in layer order, into sg (n_leaky). */
@@ -299,26 +295,6 @@ static int net_kink(double lo, double hi, void *vctx)
     leaky_signs(c, s2); /* s0 is no longer needed */
     for (size_t i = 0; i < c->n_leaky; i++)
         if (s1[i] != s2[i]) return 1;
-    return 0;
-}
-
-/* Parameter i of net: its layer l, and for a weight W[l][j][k] the input index k (is_bias 0);
- * for a bias is_bias 1. Same order as gb_net_param. */
-static int locate(const gb_net *net, size_t i, size_t *l_out, size_t *k_out, int *is_bias)
-{
-    for (size_t l = 1; l <= net->L; l++) {
-        const size_t nw = net->n[l] * net->n[l - 1];
-        if (i < nw) {
-            *l_out = l, *k_out = i % net->n[l - 1], *is_bias = 0;
-            return 1;
-        }
-        i -= nw;
-        if (i < net->n[l]) {
-            *l_out = l, *k_out = 0, *is_bias = 1;
-            return 1;
-        }
-        i -= net->n[l];
-    }
     return 0;
 }
 
@@ -399,10 +375,10 @@ static int net_prepare(gb_net *net, const double *x, const double *y, gb_trace *
 /* The automatic-step scale of parameter i: |a[l-1][k]| for a weight, 1 for a bias. */
 static double param_scale(const gb_net *net, const gb_trace *t_ref, size_t i)
 {
-    size_t l = 0, k = 0;
+    size_t l = 0, off = 0;
     int is_bias = 1;
-    if (!locate(net, i, &l, &k, &is_bias) || is_bias) return 1.0;
-    return fabs(t_ref->a[l - 1][k]);
+    if (!gb_net_param_locate(net, i, &l, &off, &is_bias) || is_bias) return 1.0;
+    return fabs(t_ref->a[l - 1][off % net->n[l - 1]]);   /* W[l][j][k] scales with a[l-1][k] */
 }
 
 int gb_gradcheck_net(gb_net *net, const double *x, const double *y, gb_check *out, double h)

@@ -242,8 +242,7 @@ size_t gb_net_param_count(const gb_net *net)
     return count_params(net->L, net->n);
 }
 
-/* Finds parameter i: its layer l and its offset within W[l] (is_bias 0) or b[l] (is_bias 1). */
-static int locate(const gb_net *net, size_t i, size_t *l_out, size_t *off, int *is_bias)
+int gb_net_param_locate(const gb_net *net, size_t i, size_t *l_out, size_t *off, int *is_bias)
 {
     if (!net || !sizes_ok(net->L, net->n)) return 0;
     for (size_t l = 1; l <= net->L; l++) {
@@ -266,7 +265,7 @@ double *gb_net_param(gb_net *net, size_t i)
 {
     size_t l, off;
     int is_bias;
-    if (!locate(net, i, &l, &off, &is_bias)) return NULL;
+    if (!gb_net_param_locate(net, i, &l, &off, &is_bias)) return NULL;
     return is_bias ? &net->b[l][off] : &net->W[l][off];
 }
 
@@ -274,7 +273,7 @@ double gb_trace_grad(const gb_net *net, const gb_trace *t, size_t i)
 {
     size_t l, off;
     int is_bias;
-    if (!gb_trace_fits(net, t) || !locate(net, i, &l, &off, &is_bias)) return NAN;
+    if (!gb_trace_fits(net, t) || !gb_net_param_locate(net, i, &l, &off, &is_bias)) return NAN;
     return is_bias ? t->gb[l][off] : t->gW[l][off];
 }
 
@@ -283,7 +282,7 @@ void gb_net_param_name(const gb_net *net, size_t i, char *buf, size_t cap)
     size_t l, off;
     int is_bias;
     if (!buf || cap == 0) return;
-    if (!locate(net, i, &l, &off, &is_bias))
+    if (!gb_net_param_locate(net, i, &l, &off, &is_bias))
         snprintf(buf, cap, "?");
     else if (is_bias)
         snprintf(buf, cap, "b[%zu][%zu]", l, off);

@@ -103,6 +103,10 @@ double gb_net_sgd_update(gb_net *net, gb_trace *t, const double *x, const double
 size_t gb_net_param_count(const gb_net *net);
 double *gb_net_param(gb_net *net, size_t i);
 double gb_trace_grad(const gb_net *net, const gb_trace *t, size_t i);
+/* Where parameter i (the order above) lives: *l = its layer (1..L), *is_bias = 1 for a bias,
+ * and *off = its offset in W[l] (row-major: j * n[l-1] + k for W[l][j][k]) or in b[l] (j).
+ * Returns 1; 0 (outputs untouched) for i >= count, a NULL net or one with bad sizes. */
+int gb_net_param_locate(const gb_net *net, size_t i, size_t *l, size_t *off, int *is_bias);
 /* The named-quantity name of parameter i: "W[l][j][k]" or "b[l][j]"; writes at most cap bytes
  * (always NUL-terminated). Layer/neuron numbers as in the exercise (layers from 1, neurons from 0). */
 void gb_net_param_name(const gb_net *net, size_t i, char *buf, size_t cap);
