@@ -146,20 +146,24 @@ int gb_exercise_load(gb_exercise *ex, const gb_params *p, long seed_override, gb
         if (rc == 1) rc = 0;
         if (seed_override >= 0) ex->p_seed = (unsigned long)seed_override;
     }
-    if (!rc) {
-        /* The perceptron's weights as Keras' Dense(1) would draw them: Glorot uniform. */
-        gb_net *pn = gb_perceptron_new_glorot(ex->p_n, &ex->p_act, ex->p_seed);
-        if (!pn) rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
-        else {
-            /* Rounded to the 4 decimals documents print, so that every answer about the
-             * perceptron follows from printed digits. */
-            for (size_t k = 0; k < ex->p_n; k++) ex->p_w[k] = round(pn->W[1][k] * 1e4) / 1e4;
-            ex->p_b = pn->b[1][0];
-        }
-        gb_net_free(pn);
-    }
+    if (!rc) rc = gb_exercise_perceptron_weights(ex->p_n, &ex->p_act, ex->p_seed, ex->p_w,
+                                                 &ex->p_b, e);
     if (rc) gb_exercise_free(ex);
     return rc;
+}
+
+int gb_exercise_perceptron_weights(size_t n, const gb_act *act, unsigned long seed, double *w,
+                                   double *b, gb_err *e)
+{
+    /* The perceptron's weights as Keras' Dense(1) would draw them: Glorot uniform. */
+    gb_net *pn = gb_perceptron_new_glorot(n, act, seed);
+    if (!pn) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+    /* Rounded to the 4 decimals documents print, so that every answer about the perceptron
+     * follows from printed digits. */
+    for (size_t k = 0; k < n; k++) w[k] = round(pn->W[1][k] * 1e4) / 1e4;
+    *b = pn->b[1][0];
+    gb_net_free(pn);
+    return 0;
 }
 
 void gb_exercise_free(gb_exercise *ex)

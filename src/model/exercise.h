@@ -56,6 +56,14 @@ typedef struct gb_exercise {
 int gb_exercise_load(gb_exercise *ex, const gb_params *p, long seed_override, gb_err *e);
 void gb_exercise_free(gb_exercise *ex);
 
+/* The perceptron's weights w[0..n) and bias *b as gb_exercise_load draws them from seed (its
+ * [perceptron] seed): Glorot uniform as Keras' Dense(1) (gb_perceptron_new_glorot, n inputs,
+ * activation act), each weight rounded to the 4 decimals documents print; the bias as drawn (0).
+ * n is 1..GB_PERCEPTRON_MAX_INPUTS. Returns 0, or GB_EINTERNAL (out of memory, or n or act not
+ * a perceptron's) with e set; then w and *b are untouched. */
+int gb_exercise_perceptron_weights(size_t n, const gb_act *act, unsigned long seed, double *w,
+                                   double *b, gb_err *e);
+
 /* Builds the model of named quantities of ex (names above); NULL when out of memory. */
 gb_model *gb_exercise_model(const gb_exercise *ex);
 

@@ -631,18 +631,17 @@ static int setup_questions(ctx *c, const gb_question_spec *qs, size_t nq, gb_err
     return 0;
 }
 
-/* The perceptron's z for parameters p (its weights drawn from p's perceptron.seed): the rule the
- * model's perceptron.z uses (rules.h), on the exercise's perceptron, without building the whole
- * model. */
-static int perceptron_z(const gb_params *p, double *z, gb_err *e)
+/* The perceptron's z with its weights drawn from seed: the rule the model's perceptron.z uses
+ * (rules.h) on the exercise's perceptron (inputs and activation as in the base parameters: a
+ * variant changes only its seed), without loading the exercise again. */
+static int perceptron_z(const ctx *c, unsigned long seed, double *z, gb_err *e)
 {
-    gb_exercise ex;
-    int rc = gb_exercise_load(&ex, p, -1, e);
+    double w[GB_PERCEPTRON_MAX_INPUTS], b;
+    int rc = gb_exercise_perceptron_weights(c->ex.p_n, &c->ex.p_act, seed, w, &b, e);
     if (rc) return rc;
-    *z = gb_rule_preact(ex.p_w, ex.p_x, ex.p_n, ex.p_b);
+    *z = gb_rule_preact(w, c->ex.p_x, c->ex.p_n, b);
     if (!isfinite(*z))
         rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "variants: no finite perceptron.z");
-    gb_exercise_free(&ex);
     return rc;
 }
 
@@ -661,7 +660,7 @@ static int perceptron_seed(ctx *c, const char *key, gb_variant *out, size_t *rej
         int rc = gb_params_set(out->params, set, e);
         if (rc || !c->have_saturation || !c->perceptron_asked) return rc;
         double z = 0;
-        if ((rc = perceptron_z(out->params, &z, e))) return rc;
+        if ((rc = perceptron_z(c, pseed, &z, e))) return rc;
         if (fabs(z) <= c->saturation) return 0;
         rejected[GB_REJECT_SATURATED]++;
         if (k + 1 >= c->max_draws)
