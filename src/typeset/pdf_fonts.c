@@ -3,6 +3,7 @@
 #include "typeset/pdf_fonts.h"
 
 #include "typeset/pdf_store.h"
+#include "util/hash.h"
 #include "util/grow.h"
 #include "util/utf8.h"
 
@@ -667,8 +668,7 @@ static const program *subset_program(HPDF_Doc pdf, loaded_face *lf, const char *
 {
     HPDF_TTFontDefAttr a = lf->def->attr;
     unsigned n = a->num_glyphs;
-    uint64_t h = 14695981039346656037ull;
-    for (unsigned g = 0; g < n; g++) h = (h ^ a->glyph_tbl.flgs[g]) * 1099511628211ull;
+    uint64_t h = gb_fnv1a64(GB_FNV1A64_BASIS, a->glyph_tbl.flgs, n);
     size_t count = 0;
     for (program *p = lf->progs; p; p = p->next, count++)
         if (p->hash == h && !memcmp(p->tag, tag, 7) && !memcmp(p->flags, a->glyph_tbl.flgs, n))
