@@ -493,7 +493,6 @@ int gb_batch_run(const gb_batch_opts *o, const gb_batch_student *s, size_t n,
     }
     if (!rc) rc = draw_all(&b, r, e);
     if (!rc) rc = gb_mkdir_p(o->outdir, e);
-    /* The first atomic writes happen here, on this thread (atomic_file.c reads the umask once). */
     if (!rc) rc = write_answer_files(&b, e);
     if (!rc) {
         b.units = n * (o->booklet ? 2 : 1);

@@ -33,8 +33,8 @@
  *      The calling thread meanwhile builds the booklet, when asked.
  * Thread safety of what the workers share: the base parameters are only read (no gb_params
  * getter writes, params.h), so the workers draw from them without a lock; each variant's own
- * parameters belong to one thread; datadir paths and the umask read by util/atomic_file.c are
- * resolved before threads start (step 3 writes first); the cmark-gfm extension registry is
+ * parameters belong to one thread; datadir paths are resolved before threads start (the umask
+ * util/atomic_file.c needs it reads once under pthread_once); the cmark-gfm extension registry is
  * filled by gb_doc_questions, which gb_batch_run calls before starting threads; each document has
  * its own HPDF_Doc (libharu keeps no global state). Checked with ThreadSanitizer. */
 #ifndef GB_BATCH_H

@@ -397,7 +397,6 @@ int gb_grade_class_run(const gb_grade_class_opts *o, const gb_roster *roster,
         rc = draw_all(&c, e);
     }
     if (!rc) rc = grade_all(&c, r, e);
-    /* The first atomic writes, on this thread before the workers start. */
     int export_rc = rc ? 0 : write_exports(&c, r, e);
     if (!rc) {
         if (pthread_mutex_init(&c.mu, NULL) != 0)

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -28,6 +29,17 @@ static atomic_int slot_state[SLOTS];   /* 0 free, 1 being filled, 2 a file to re
 static atomic_int handlers_set;
 static atomic_int dying;               /* a signal came: create nothing more */
 static atomic_uint tmp_counter;
+
+/* The process's umask, read once by the first atomic write of any thread (reading the umask
+ * means setting it, so it must not race with another reader). */
+static pthread_once_t umask_once = PTHREAD_ONCE_INIT;
+static mode_t process_umask;
+
+static void read_umask(void)
+{
+    process_umask = umask(022);
+    umask(process_umask);
+}
 
 static void remove_slots(void)
 {
@@ -128,11 +140,9 @@ int gb_atomic_write(const char *path, gb_file_writer writer, void *ctx, gb_err *
         return gb_err_set(e, GB_EINTERNAL, path, 0, 0, "cannot create a temporary file: %s",
                           strerror(err));
     }
-    /* The file is created 0600; an output file gets the usual 0666 less the umask. The umask
-     * is read once (reading it means setting it), before any worker thread starts writing. */
-    static mode_t mask = (mode_t)-1;
-    if (mask == (mode_t)-1) { mask = umask(022); umask(mask); }
-    if (fchmod(fd, 0666 & ~mask) != 0) { /* keep 0600: still a complete, correct file */ }
+    /* The file is created 0600; an output file gets the usual 0666 less the umask. */
+    pthread_once(&umask_once, read_umask);
+    if (fchmod(fd, 0666 & ~process_umask) != 0) { /* keep 0600: still a complete, correct file */ }
     close(fd);
     /* The writer gets a path that exists and is empty; libharu and fopen(…, "wb") truncate it. */
     int rc = writer(tmp, ctx, e);
