@@ -137,8 +137,13 @@ int gb_table_layout(const gb_metrics *m, const gb_table_spec *s, gb_table *out, 
     double *lmax = calloc(C, sizeof *lmax), *rmax = calloc(C, sizeof *rmax);
     double *w = calloc(C, sizeof *w), *colx = calloc(C, sizeof *colx);
     gb_lines *cl = calloc(C, sizeof *cl);
+    /* Per cell (R x C, row-major): its lines at natural width, kept for the second pass when its
+     * column gets that width (the usual case), and a number's width left of the decimal point. */
+    size_t RC = R * C > 0 ? R * C : 1;
+    gb_lines *natural = calloc(RC, sizeof *natural);
+    double *pre_of = calloc(RC, sizeof *pre_of);
     int rc = 0;
-    if (!nat || !minw || !lmax || !rmax || !w || !colx || !cl) {
+    if (!nat || !minw || !lmax || !rmax || !w || !colx || !cl || !natural || !pre_of) {
         rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
         goto done;
     }
@@ -148,17 +153,16 @@ int gb_table_layout(const gb_metrics *m, const gb_table_spec *s, gb_table *out, 
             const gb_cell *cell = &s->cells[r * C + c];
             int num = s->align[c] == GB_ALIGN_DECIMAL && r >= s->head_rows;
             if (num) {
-                double pre, post;
-                decimal_split(m, cell, &pre, &post);
-                if (pre > lmax[c]) lmax[c] = pre;
+                double *pre = &pre_of[r * C + c], post;
+                decimal_split(m, cell, pre, &post);
+                if (*pre > lmax[c]) lmax[c] = *pre;
                 if (post > rmax[c]) rmax[c] = post;
                 continue;
             }
-            gb_lines L;
-            rc = lay_cell(m, cell, NO_WRAP, &L, e);
+            gb_lines *L = &natural[r * C + c];
+            rc = lay_cell(m, cell, NO_WRAP, L, e);
             if (rc) break;
-            double nw = lines_width(&L), mw = widest_word(m, cell);
-            gb_lines_free(&L);
+            double nw = lines_width(L), mw = widest_word(m, cell);
             if (nw > nat[c]) nat[c] = nw;
             if (mw > minw[c]) minw[c] = mw;
         }
@@ -205,19 +209,24 @@ int gb_table_layout(const gb_metrics *m, const gb_table_spec *s, gb_table *out, 
         double first_h = 0;
         for (size_t c = 0; c < C; c++) {
             int num = s->align[c] == GB_ALIGN_DECIMAL && r >= s->head_rows;
-            /* a column narrowed below its widest word still gets every character: linebreak
-             * splits words between code points then */
-            rc = lay_cell(m, &s->cells[r * C + c], num ? NO_WRAP : (w[c] > 0 ? w[c] : 1e-3),
-                          &cl[c], e);
-            if (rc) goto done;
+            if (!num && w[c] >= nat[c]) {
+                /* the column is as wide as its widest line: the first pass's lines stand */
+                cl[c] = natural[r * C + c];
+                memset(&natural[r * C + c], 0, sizeof natural[0]);
+            } else {
+                /* a column narrowed below its widest word still gets every character:
+                 * linebreak splits words between code points then */
+                rc = lay_cell(m, &s->cells[r * C + c], num ? NO_WRAP : (w[c] > 0 ? w[c] : 1e-3),
+                              &cl[c], e);
+                if (rc) goto done;
+            }
             if (cl[c].n && cl[c].line[0].height > first_h) first_h = cl[c].line[0].height;
         }
         double base0 = y - first_h, bottom = y;
         for (size_t c = 0; c < C; c++) {
             double base = base0;
             int num = s->align[c] == GB_ALIGN_DECIMAL && r >= s->head_rows;
-            double pre = 0, post = 0;
-            if (num) decimal_split(m, &s->cells[r * C + c], &pre, &post);
+            double pre = num ? pre_of[r * C + c] : 0;
             for (size_t k = 0; k < cl[c].n; k++) {
                 const gb_line *ln = &cl[c].line[k];
                 if (k) {
@@ -255,6 +264,10 @@ oom:
 done:
     if (cl)
         for (size_t c = 0; c < C; c++) gb_lines_free(&cl[c]);
+    if (natural)
+        for (size_t i = 0; i < R * C; i++) gb_lines_free(&natural[i]);
+    free(natural);
+    free(pre_of);
     if (rc) gb_table_free(out);
     free(nat);
     free(minw);
