@@ -5,6 +5,7 @@
 #include "book/chapter.h"
 
 #include "book/values.h"
+#include "util/grow.h"
 #include "util/readfile.h"
 #include "util/utf8.h"
 
@@ -135,11 +136,9 @@ static void out_nl(scan *sc, unsigned src_line)
 {
     sb_put(&sc->out, "\n", 1);
     if (sc->nlmap == sc->caplmap) {
-        size_t c = sc->caplmap ? sc->caplmap * 2 : 256;
-        unsigned *p = realloc(sc->lmap, c * sizeof *p);
+        unsigned *p = gb_grow(sc->lmap, &sc->caplmap, sc->caplmap + 1, sizeof *p, 256);
         if (!p) { sc->out.oom = 1; return; }
         sc->lmap = p;
-        sc->caplmap = c;
     }
     sc->lmap[sc->nlmap++] = src_line;
 }
@@ -162,11 +161,9 @@ static void copy_src(scan *sc, size_t a, size_t b)
 static item *new_item(scan *sc, item_kind kind, size_t raw_off, size_t raw_len)
 {
     if (sc->nit == sc->capit) {
-        size_t c = sc->capit ? sc->capit * 2 : 32;
-        item *p = realloc(sc->it, c * sizeof *p);
+        item *p = gb_grow(sc->it, &sc->capit, sc->capit + 1, sizeof *p, 32);
         if (!p) { oom(sc); return NULL; }
         sc->it = p;
-        sc->capit = c;
     }
     item *t = &sc->it[sc->nit++];
     memset(t, 0, sizeof *t);
@@ -773,11 +770,9 @@ static char *restore(walk *w, const char *t, unsigned line)
 static gb_span *push_span(walk *w, spanlist *l)
 {
     if (l->n == l->cap) {
-        size_t c = l->cap ? l->cap * 2 : 8;
-        gb_span *p = realloc(l->v, c * sizeof *p);
+        gb_span *p = gb_grow(l->v, &l->cap, l->cap + 1, sizeof *p, 8);
         if (!p) { woom(w); return NULL; }
         l->v = p;
-        l->cap = c;
     }
     gb_span *s = &l->v[l->n++];
     memset(s, 0, sizeof *s);
@@ -1112,11 +1107,9 @@ static int parse_compute_info(walk *w, const item *it, gb_block *b)
                 return CFAIL(ka, "option '%s' given twice", b->opts[k].key);
             }
         if (b->nopts == cap) {
-            size_t c = cap ? cap * 2 : 4;
-            gb_option *p = realloc(b->opts, c * sizeof *p);
+            gb_option *p = gb_grow(b->opts, &cap, cap + 1, sizeof *p, 4);
             if (!p) { free(v.p); return woom(w); }
             b->opts = p;
-            cap = c;
         }
         gb_option *o = &b->opts[b->nopts++];
         o->value = v.p;

@@ -3,23 +3,15 @@
 #include "book/book.h"
 
 #include "book/values.h"
+#include "util/grow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void *grow(void *p, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap) return p;
-    size_t c = *cap ? *cap * 2 : 16;
-    void *q = realloc(p, c * size);
-    if (q) *cap = c;
-    return q;
-}
-
 static gb_inline *push_item(gb_inline_buf *b)
 {
-    gb_inline *it = grow(b->items, &b->cap, b->n, sizeof *it);
+    gb_inline *it = gb_grow(b->items, &b->cap, b->n + 1, sizeof *it, 16);
     if (!it) return NULL;
     b->items = it;
     gb_inline *x = &b->items[b->n++];
@@ -30,7 +22,7 @@ static gb_inline *push_item(gb_inline_buf *b)
 
 static const char *keep_str(gb_inline_buf *b, const char *s)
 {
-    char **v = grow(b->strs, &b->cap_strs, b->nstrs, sizeof *v);
+    char **v = gb_grow(b->strs, &b->cap_strs, b->nstrs + 1, sizeof *v, 16);
     if (!v) return NULL;
     b->strs = v;
     size_t n = strlen(s) + 1;
@@ -73,7 +65,7 @@ static int add_text(gb_inline_buf *b, gb_face face, double size, const char *tex
 static int add_math(gb_book *book, gb_inline_buf *b, const char *tex, double size, gb_srcpos pos,
                     gb_err *e)
 {
-    gb_math_box *bx = grow(b->boxes, &b->cap_boxes, b->nboxes, sizeof *bx);
+    gb_math_box *bx = gb_grow(b->boxes, &b->cap_boxes, b->nboxes + 1, sizeof *bx, 16);
     if (!bx) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
     b->boxes = bx;
     gb_math_box *box = &b->boxes[b->nboxes];

@@ -1,6 +1,7 @@
 /* number.c — numbers for headings, figures, tables and equations, their labels, and the cached
  * layout of computations and display equations (laid out once, used by compose.c). */
 #include "book/book.h"
+#include "util/grow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,11 +15,9 @@ static int add_label(gb_book *b, const char *name, const char *text, int dest, g
         return gb_err_set(e, GB_EINPUT, pos.file, pos.line, pos.col,
                           "label '%s' is already used at %s:%u", name, old->pos.file, old->pos.line);
     if (b->nlabels == b->cap_labels) {
-        size_t c = b->cap_labels ? b->cap_labels * 2 : 32;
-        gb_label *l = realloc(b->labels, c * sizeof *l);
+        gb_label *l = gb_grow(b->labels, &b->cap_labels, b->cap_labels + 1, sizeof *l, 32);
         if (!l) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
         b->labels = l;
-        b->cap_labels = c;
     }
     gb_label *l = &b->labels[b->nlabels];
     memset(l, 0, sizeof *l);
@@ -49,11 +48,9 @@ gb_cached *gb_book_cached(const gb_book *book, const gb_block *b)
 static gb_cached *new_cached(gb_book *b, const gb_block *blk, gb_err *e)
 {
     if (b->ncache == b->cap_cache) {
-        size_t c = b->cap_cache ? b->cap_cache * 2 : 32;
-        gb_cached *n = realloc(b->cache, c * sizeof *n);
+        gb_cached *n = gb_grow(b->cache, &b->cap_cache, b->cap_cache + 1, sizeof *n, 32);
         if (!n) { gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory"); return NULL; }
         b->cache = n;
-        b->cap_cache = c;
     }
     gb_cached *c = &b->cache[b->ncache++];
     memset(c, 0, sizeof *c);
@@ -146,11 +143,10 @@ static int add_question(gb_book *b, const char *name, const char *fmt, const gb_
         return gb_err_set(e, GB_EINPUT, pos.file, pos.line, pos.col,
                           "unknown quantity '%s' (the names are listed in README.md)", name);
     if (b->nquestions == b->cap_questions) {
-        size_t c = b->cap_questions ? b->cap_questions * 2 : 32;
-        gb_book_question *q = realloc(b->questions, c * sizeof *q);
+        gb_book_question *q =
+            gb_grow(b->questions, &b->cap_questions, b->cap_questions + 1, sizeof *q, 32);
         if (!q) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
         b->questions = q;
-        b->cap_questions = c;
     }
     gb_book_question *q = &b->questions[b->nquestions];
     memset(q, 0, sizeof *q);
@@ -321,11 +317,9 @@ int gb_book_number(gb_book *book, const gb_chapter *chapters, size_t n, gb_err *
 gb_vitem *gb_book_push(gb_book *book)
 {
     if (book->nitems == book->cap_items) {
-        size_t c = book->cap_items ? book->cap_items * 2 : 256;
-        gb_vitem *v = realloc(book->items, c * sizeof *v);
+        gb_vitem *v = gb_grow(book->items, &book->cap_items, book->cap_items + 1, sizeof *v, 256);
         if (!v) return NULL;
         book->items = v;
-        book->cap_items = c;
     }
     gb_vitem *it = &book->items[book->nitems++];
     memset(it, 0, sizeof *it);

@@ -2,6 +2,7 @@
  * bytes (see answer_sheet.h). */
 #include "classroom/answer_sheet.h"
 
+#include "util/grow.h"
 #include "util/utf8.h"
 
 #include <errno.h>
@@ -173,11 +174,10 @@ static void problem(parser *p, unsigned line, const char *fmt, ...)
     gb_answer_sheet *s = p->out;
     if (s->nproblems > GB_SHEET_MAX_PROBLEMS) return;
     if (s->nproblems == p->cap_problems) {
-        size_t cap = p->cap_problems ? p->cap_problems * 2 : 8;
-        gb_sheet_problem *np = realloc(s->problems, cap * sizeof *np);
+        gb_sheet_problem *np =
+            gb_grow(s->problems, &p->cap_problems, p->cap_problems + 1, sizeof *np, 8);
         if (!np) { p->oom = 1; return; }
         s->problems = np;
-        p->cap_problems = cap;
     }
     gb_sheet_problem *pr = &s->problems[s->nproblems++];
     pr->line = line;

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include "util/grow.h"
 #include "util/readfile.h"
 
 #include <ini.h>
@@ -56,11 +57,9 @@ static int put(gb_params *p, const char *section, const char *key, const char *v
     entry *e = find(p, section, key);
     if (!e) {
         if (p->n == p->cap) {
-            size_t cap = p->cap ? p->cap * 2 : 32;
-            entry *v = realloc(p->v, cap * sizeof *v);
+            entry *v = gb_grow(p->v, &p->cap, p->cap + 1, sizeof *v, 32);
             if (!v) return -1;
             p->v = v;
-            p->cap = cap;
         }
         e = &p->v[p->n];
         memset(e, 0, sizeof *e);

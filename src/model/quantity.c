@@ -2,6 +2,7 @@
 #include "model/quantity.h"
 
 #include "numerics/rules.h"
+#include "util/grow.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -46,11 +47,9 @@ static gb_quantity *push(gb_model *m, const char *name, const char *symbol, cons
 {
     if (strlen(name) >= sizeof m->q->name || gb_model_find(m, name) >= 0) return NULL;
     if (m->n == m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 64;
-        gb_quantity *q = realloc(m->q, cap * sizeof *q);
+        gb_quantity *q = gb_grow(m->q, &m->cap, m->cap + 1, sizeof *q, 64);
         if (!q) return NULL;
         m->q = q;
-        m->cap = cap;
     }
     gb_quantity *q = &m->q[m->n];
     memset(q, 0, sizeof *q);
