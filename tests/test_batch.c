@@ -6,6 +6,7 @@
 
 #include "classroom/answers.h"
 #include "classroom/batch.h"
+#include "classroom/csv.h"
 #include "classroom/filename.h"
 #include "model/params.h"
 
@@ -126,7 +127,7 @@ static char *field_text(const char *s)
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    gb_answers_csv_field(f, s);
+    gb_csv_field(f, s);
     fclose(f);
     return buf;
 }

@@ -3,28 +3,14 @@
 #include "classroom/answers.h"
 
 #include "book/values.h"
+#include "classroom/csv.h"
 #include "model/tolerance.h"
 #include "util/atomic_file.h"
 
-#include <errno.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-int gb_answers_csv_field(FILE *f, const char *s)
-{
-    size_t n = strlen(s);
-    int quote = strpbrk(s, ",\"\r\n") != NULL ||
-                (n > 0 && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t'));
-    if (!quote) return fputs(s, f) < 0 ? -1 : 0;
-    if (putc('"', f) == EOF) return -1;
-    for (const char *p = s; *p; p++) {
-        if (*p == '"' && putc('"', f) == EOF) return -1;
-        if (putc(*p, f) == EOF) return -1;
-    }
-    return putc('"', f) == EOF ? -1 : 0;
-}
 
 /* The printed form, tolerance text and accepted interval of answer v to question q. */
 typedef struct answer_text {
@@ -47,18 +33,11 @@ static int describe(const gb_question_spec *q, double v, answer_text *t, gb_err 
     return 0;
 }
 
-static int write_failed(const char *path, gb_err *e)
-{
-    return gb_err_set(e, GB_EINTERNAL, path, 0, 0, "write failed: %s", strerror(errno));
-}
-
 /* ---- answers.csv ---- */
 
-static int csv_writer(const char *tmp, void *ctx, gb_err *e)
+static int csv_writer(FILE *f, void *ctx, gb_err *e)
 {
     const gb_answer_class *c = ctx;
-    FILE *f = fopen(tmp, "wb");
-    if (!f) return gb_err_set(e, GB_EINTERNAL, tmp, 0, 0, "cannot open: %s", strerror(errno));
     int rc = 0, io = fputs("student_id,name,question,quantity,value,printed,tolerance,low,high,"
                            "points\r\n", f) < 0;
     for (size_t r = 0; !rc && !io && r < c->nrows; r++) {
@@ -67,26 +46,24 @@ static int csv_writer(const char *tmp, void *ctx, gb_err *e)
             const gb_question_spec *q = &c->qs[i];
             answer_text t;
             if ((rc = describe(q, row->values[i], &t, e))) break;
-            io |= gb_answers_csv_field(f, row->id) != 0;
+            io |= gb_csv_field(f, row->id) != 0;
             io |= putc(',', f) == EOF;
-            io |= gb_answers_csv_field(f, row->name) != 0;
+            io |= gb_csv_field(f, row->name) != 0;
             io |= fprintf(f, ",q%zu,", i + 1) < 0;
-            io |= gb_answers_csv_field(f, q->name) != 0;
+            io |= gb_csv_field(f, q->name) != 0;
             io |= fprintf(f, ",%.17g,", row->values[i]) < 0;
-            io |= gb_answers_csv_field(f, t.printed.plain) != 0;
+            io |= gb_csv_field(f, t.printed.plain) != 0;
             io |= putc(',', f) == EOF;
-            io |= gb_answers_csv_field(f, t.tol) != 0;
+            io |= gb_csv_field(f, t.tol) != 0;
             io |= fprintf(f, ",%.17g,%.17g,%g\r\n", t.lo, t.hi, q->points) < 0;
         }
     }
-    if (fclose(f) != 0) io = 1;
-    if (!rc && io) rc = write_failed(tmp, e);
-    return rc;
+    return rc ? rc : io ? -1 : 0;
 }
 
 int gb_answers_write_csv(const char *path, const gb_answer_class *c, gb_err *e)
 {
-    return gb_atomic_write(path, csv_writer, (void *)c, e);
+    return gb_atomic_write_stream(path, csv_writer, (void *)c, e);
 }
 
 /* ---- answers.json ---- */
@@ -198,11 +175,9 @@ static int dump(FILE *f, const char *prefix, json_t *j)
     return io ? -1 : 0;
 }
 
-static int json_writer(const char *tmp, void *ctx, gb_err *e)
+static int json_writer(FILE *f, void *ctx, gb_err *e)
 {
     const gb_answer_class *c = ctx;
-    FILE *f = fopen(tmp, "wb");
-    if (!f) return gb_err_set(e, GB_EINTERNAL, tmp, 0, 0, "cannot open: %s", strerror(errno));
     int st = dump(f, "{\"format\": \"gradbook-answers 1\",\n\"assignment\": ",
                   jstr(c->assignment, "assignment", e));
     if (!st) st = fputs(",\n\"questions\": [", f) < 0 ? -1 : 0;
@@ -213,15 +188,13 @@ static int json_writer(const char *tmp, void *ctx, gb_err *e)
     for (size_t r = 0; !st && r < c->nrows; r++)
         st = dump(f, r ? ",\n" : "\n", student_json(c, &c->rows[r], e));
     if (!st) st = fputs("]}\n", f) < 0 ? -1 : 0;
-    if (fclose(f) != 0 && !st) st = -1;
-    if (st == -1) return write_failed(tmp, e);
     if (st == -2) return e && e->code ? e->code : GB_EINTERNAL;
-    return 0;
+    return st;
 }
 
 int gb_answers_write_json(const char *path, const gb_answer_class *c, gb_err *e)
 {
-    return gb_atomic_write(path, json_writer, (void *)c, e);
+    return gb_atomic_write_stream(path, json_writer, (void *)c, e);
 }
 
 /* ---- the answer sheet ---- */
@@ -232,11 +205,10 @@ typedef struct sheet {
     size_t nq;
 } sheet;
 
-static int sheet_writer(const char *tmp, void *ctx, gb_err *e)
+static int sheet_writer(FILE *f, void *ctx, gb_err *e)
 {
+    (void)e;
     const sheet *s = ctx;
-    FILE *f = fopen(tmp, "wb");
-    if (!f) return gb_err_set(e, GB_EINTERNAL, tmp, 0, 0, "cannot open: %s", strerror(errno));
     int io = fprintf(f, "# gradbook answer sheet\nassignment: %s\nstudent: %s\nvariant: %s\n"
                         "# Write each answer after its '=' as a plain number (e.g. -0.1234 or "
                         "1.5e-3); leave the\n# question number and name as they are. Lines "
@@ -244,8 +216,7 @@ static int sheet_writer(const char *tmp, void *ctx, gb_err *e)
                      s->assignment, s->id, s->hash) < 0;
     for (size_t i = 0; !io && i < s->nq; i++)
         io = fprintf(f, "q%zu  %s = \n", i + 1, s->qs[i].name) < 0;
-    if (fclose(f) != 0) io = 1;
-    return io ? write_failed(tmp, e) : 0;
+    return io ? -1 : 0;
 }
 
 int gb_answers_write_sheet(const char *path, const char *assignment, const char *id,
@@ -256,5 +227,5 @@ int gb_answers_write_sheet(const char *path, const char *assignment, const char 
                           "a line break in the assignment or student ID cannot go on one line "
                           "of the answer sheet");
     sheet s = {assignment, id, hash, qs, nq};
-    return gb_atomic_write(path, sheet_writer, &s, e);
+    return gb_atomic_write_stream(path, sheet_writer, &s, e);
 }

@@ -9,7 +9,6 @@
 #include "util/diag.h"
 
 #include <stddef.h>
-#include <stdio.h>
 
 /* One student's record. Strings are UTF-8 (jansson rejects anything else), borrowed. */
 typedef struct gb_answer_row {
@@ -37,11 +36,6 @@ typedef struct gb_answer_class {
     const gb_answer_row *rows;
     size_t nrows;
 } gb_answer_class;
-
-/* Writes s as one CSV field to f (RFC 4180 section 2): quoted when it holds a comma, a double
- * quote, CR or LF, or starts or ends with a blank (so spreadsheets keep it), with each double
- * quote doubled; else written as is. Returns 0, or -1 on a write error. */
-int gb_answers_csv_field(FILE *f, const char *s);
 
 /* answers.csv at path: header
  *   student_id,name,question,quantity,value,printed,tolerance,low,high,points

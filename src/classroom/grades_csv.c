@@ -2,19 +2,13 @@
  * (misconceptions.csv and its printed table). */
 #include "classroom/grades_csv.h"
 
-#include "classroom/answers.h"
+#include "classroom/csv.h"
 #include "util/atomic_file.h"
 #include "util/utf8.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int write_failed(const char *path, gb_err *e)
-{
-    return gb_err_set(e, GB_EINTERNAL, path, 0, 0, "write failed: %s", strerror(errno));
-}
 
 static int valid_text(const char *s) { return s && gb_utf8_valid(s, strlen(s), NULL); }
 
@@ -36,23 +30,21 @@ typedef struct grades_ctx {
     size_t n;
 } grades_ctx;
 
-static int grades_writer(const char *tmp, void *ctx, gb_err *e)
+static int grades_writer(FILE *f, void *ctx, gb_err *e)
 {
+    (void)e;
     const grades_ctx *c = ctx;
-    FILE *f = fopen(tmp, "wb");
-    if (!f) return gb_err_set(e, GB_EINTERNAL, tmp, 0, 0, "cannot open: %s", strerror(errno));
     int io = fputs("ID number,Full name,Grade,Maximum,Percent\r\n", f) < 0;
     for (size_t i = 0; !io && i < c->n; i++) {
         const gb_grade_line *r = &c->rows[i];
         char pct[32];
         gb_grades_percent(r->total, r->max, pct, sizeof pct);
-        io |= gb_answers_csv_field(f, r->id) != 0;
+        io |= gb_csv_field(f, r->id) != 0;
         io |= putc(',', f) == EOF;
-        io |= gb_answers_csv_field(f, r->name) != 0;
+        io |= gb_csv_field(f, r->name) != 0;
         io |= fprintf(f, ",%.10g,%.10g,%s\r\n", r->total + 0.0, r->max + 0.0, pct) < 0;
     }
-    if (fclose(f) != 0) io = 1;
-    return io ? write_failed(tmp, e) : 0;
+    return io ? -1 : 0;
 }
 
 int gb_grades_write_csv(const char *path, const gb_grade_line *rows, size_t n, gb_err *e)
@@ -69,7 +61,7 @@ int gb_grades_write_csv(const char *path, const gb_grade_line *rows, size_t n, g
                               r->total, r->max);
     }
     grades_ctx c = {rows, n};
-    return gb_atomic_write(path, grades_writer, &c, e);
+    return gb_atomic_write_stream(path, grades_writer, &c, e);
 }
 
 /* ---------------------------------------------------------------- the tally */
@@ -133,23 +125,21 @@ const gb_tally_entry *gb_tally_sorted(gb_tally *t, size_t *n)
     return t->v;
 }
 
-static int tally_writer(const char *tmp, void *ctx, gb_err *e)
+static int tally_writer(FILE *f, void *ctx, gb_err *e)
 {
+    (void)e;
     gb_tally *t = ctx;
-    FILE *f = fopen(tmp, "wb");
-    if (!f) return gb_err_set(e, GB_EINTERNAL, tmp, 0, 0, "cannot open: %s", strerror(errno));
     int io = fputs("question,quantity,mistake,count\r\n", f) < 0;
     size_t n;
     const gb_tally_entry *v = gb_tally_sorted(t, &n);
     for (size_t i = 0; !io && i < n; i++) {
         io |= fprintf(f, "q%d,", v[i].question) < 0;
-        io |= gb_answers_csv_field(f, v[i].quantity) != 0;
+        io |= gb_csv_field(f, v[i].quantity) != 0;
         io |= putc(',', f) == EOF;
-        io |= gb_answers_csv_field(f, v[i].mistake) != 0;
+        io |= gb_csv_field(f, v[i].mistake) != 0;
         io |= fprintf(f, ",%zu\r\n", v[i].count) < 0;
     }
-    if (fclose(f) != 0) io = 1;
-    return io ? write_failed(tmp, e) : 0;
+    return io ? -1 : 0;
 }
 
 int gb_tally_write_csv(gb_tally *t, const char *path, gb_err *e)
@@ -158,7 +148,7 @@ int gb_tally_write_csv(gb_tally *t, const char *path, gb_err *e)
         if (!valid_text(t->v[i].quantity) || !valid_text(t->v[i].mistake))
             return gb_err_set(e, GB_EINPUT, path, 0, 0,
                               "misconception of q%d is not valid UTF-8", t->v[i].question);
-    return gb_atomic_write(path, tally_writer, t, e);
+    return gb_atomic_write_stream(path, tally_writer, t, e);
 }
 
 void gb_tally_print(gb_tally *t, FILE *f)

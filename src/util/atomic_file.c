@@ -153,3 +153,28 @@ int gb_atomic_write(const char *path, gb_file_writer writer, void *ctx, gb_err *
     free(tmp);
     return rc;
 }
+
+/* ---- a stdio stream over gb_atomic_write ---- */
+
+typedef struct stream_job {
+    gb_stream_writer fn;
+    void *ctx;
+} stream_job;
+
+static int stream_writer(const char *tmp, void *ctx, gb_err *e)
+{
+    const stream_job *job = ctx;
+    FILE *f = fopen(tmp, "wb");
+    if (!f) return gb_err_set(e, GB_EINTERNAL, tmp, 0, 0, "cannot open: %s", strerror(errno));
+    int rc = job->fn(f, job->ctx, e);
+    int io = rc < 0 || (rc == 0 && ferror(f));
+    if (fclose(f) != 0) io = 1;
+    if (rc > 0) return rc;
+    return io ? gb_err_set(e, GB_EINTERNAL, tmp, 0, 0, "write failed: %s", strerror(errno)) : 0;
+}
+
+int gb_atomic_write_stream(const char *path, gb_stream_writer fn, void *ctx, gb_err *e)
+{
+    stream_job job = {fn, ctx};
+    return gb_atomic_write(path, stream_writer, &job, e);
+}
