@@ -12,6 +12,7 @@
 #include <hpdf.h>
 #include <hpdf_pages.h>
 
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -39,7 +40,7 @@ struct gb_pdf_doc {
     unsigned cur_faces;     /* faces whose fonts the current page uses (bit per face) */
     HPDF_Page *hpages;      /* the libharu pages, while saving */
     dest_rec *dests;
-    int ndests, cap_dests;
+    size_t ndests, cap_dests;
     link_rec *links;
     size_t nlinks, cap_links;
     outline_rec *outl;
@@ -444,7 +445,7 @@ int gb_pdf_page_draw(gb_pdf_doc *d, const gb_dlist *dl, double dx, double dy, gb
         case GB_ITEM_PATH: rc = draw_path(d, it, dx, dy, e); break;
         case GB_ITEM_CIRCLE: rc = draw_circle(d, it, dx, dy, e); break;
         case GB_ITEM_LINK:
-            if (it->dest < 0 || it->dest >= d->ndests)
+            if (it->dest < 0 || (size_t)it->dest >= d->ndests)
                 rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "link to unknown destination %d",
                                 it->dest);
             else if (bad_number(it->x) || bad_number(it->y) || bad_number(it->w) ||
@@ -467,18 +468,17 @@ int gb_pdf_page_draw(gb_pdf_doc *d, const gb_dlist *dl, double dx, double dy, gb
 
 int gb_pdf_dest_new(gb_pdf_doc *d)
 {
-    size_t cap = (size_t)d->cap_dests;
-    dest_rec *dests = gb_grow(d->dests, &cap, (size_t)d->ndests + 1, sizeof *d->dests, 16);
+    if (d->ndests >= INT_MAX) return -1;   /* ids are ints */
+    dest_rec *dests = gb_grow(d->dests, &d->cap_dests, d->ndests + 1, sizeof *d->dests, 16);
     if (!dests) return -1;
     d->dests = dests;
-    d->cap_dests = (int)cap;
     memset(&d->dests[d->ndests], 0, sizeof *d->dests);
-    return d->ndests++;
+    return (int)d->ndests++;
 }
 
 int gb_pdf_dest_place(gb_pdf_doc *d, int dest, int page, double left, double top, gb_err *e)
 {
-    if (dest < 0 || dest >= d->ndests)
+    if (dest < 0 || (size_t)dest >= d->ndests)
         return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "unknown destination %d", dest);
     if (page < 0 || page >= d->npages)
         return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
@@ -502,7 +502,7 @@ int gb_pdf_outline_add(gb_pdf_doc *d, int level, const char *title, int dest, gb
         return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
                           "outline level %d after level %d (levels are 1..3, one step deeper "
                           "at most)", level, d->last_level);
-    if (dest < -1 || dest >= d->ndests)
+    if (dest < -1 || (dest >= 0 && (size_t)dest >= d->ndests))
         return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "outline entry to unknown destination %d",
                           dest);
     if (!title || !gb_utf8_valid(title, strlen(title), NULL))
@@ -587,41 +587,66 @@ int gb_pdf_doc_append(gb_pdf_doc *d, gb_pdf_doc *src, const char *title, gb_err 
         if (!rc) rc = gb_pdf_outline_add(d, 1, title, k, e);
         if (rc) return rc;
     }
-    int dest0 = d->ndests;
-    for (int i = 0; i < src->ndests; i++) {
-        int k = gb_pdf_dest_new(d);
-        if (k < 0) return oom(e);
-        d->dests[k] = src->dests[i];
-        d->dests[k].page += page0;
-        d->dests[k].dst = NULL;
+    /* src's records go after d's, each array grown once; page and destination numbers are
+     * shifted by d's pages and destinations before src's. */
+    if (src->ndests) {
+        dest_rec *p = gb_grow(d->dests, &d->cap_dests, d->ndests + src->ndests, sizeof *p, 16);
+        if (!p) return oom(e);
+        d->dests = p;
     }
-    for (size_t i = 0; i < src->nlinks; i++) {
-        link_rec *l = gb_grow(d->links, &d->cap_links, d->nlinks + 1, sizeof *d->links, 16);
-        if (!l) return oom(e);
-        d->links = l;
-        link_rec r = src->links[i];
-        r.page += page0;
-        r.dest += dest0;
-        d->links[d->nlinks++] = r;
+    if (src->nlinks) {
+        link_rec *p = gb_grow(d->links, &d->cap_links, d->nlinks + src->nlinks, sizeof *p, 16);
+        if (!p) return oom(e);
+        d->links = p;
     }
-    for (size_t i = 0; i < nout; i++) {
-        outline_rec *o = gb_grow(d->outl, &d->cap_out, d->nout + 1, sizeof *d->outl, 16);
-        if (!o) return oom(e);
-        d->outl = o;
-        outline_rec r = src->outl[i];
-        if (r.dest >= 0) r.dest += dest0;
-        d->outl[d->nout++] = r;
-        src->outl[i].title = NULL;   /* moved */
-        d->last_level = r.level;
+    if (nout) {
+        outline_rec *p = gb_grow(d->outl, &d->cap_out, d->nout + nout, sizeof *p, 16);
+        if (!p) return oom(e);
+        d->outl = p;
     }
-    for (size_t i = 0; i < src->nlabels; i++) {
-        label_rec *l = gb_grow(d->labels, &d->cap_labels, d->nlabels + 1, sizeof *d->labels, 16);
-        if (!l) return oom(e);
-        d->labels = l;
-        label_rec r = src->labels[i];
-        r.page += page0;
-        d->labels[d->nlabels++] = r;
-        src->labels[i].prefix = NULL;   /* moved */
+    if (src->nlabels) {
+        label_rec *p = gb_grow(d->labels, &d->cap_labels, d->nlabels + src->nlabels, sizeof *p,
+                               16);
+        if (!p) return oom(e);
+        d->labels = p;
+    }
+    int dest0 = (int)d->ndests;
+    if (src->ndests) {
+        dest_rec *r = d->dests + d->ndests;
+        memcpy(r, src->dests, src->ndests * sizeof *r);
+        for (size_t i = 0; i < src->ndests; i++) {
+            r[i].page += page0;
+            r[i].dst = NULL;
+        }
+        d->ndests += src->ndests;
+    }
+    if (src->nlinks) {
+        link_rec *r = d->links + d->nlinks;
+        memcpy(r, src->links, src->nlinks * sizeof *r);
+        for (size_t i = 0; i < src->nlinks; i++) {
+            r[i].page += page0;
+            r[i].dest += dest0;
+        }
+        d->nlinks += src->nlinks;
+    }
+    if (nout) {
+        outline_rec *r = d->outl + d->nout;
+        memcpy(r, src->outl, nout * sizeof *r);
+        for (size_t i = 0; i < nout; i++) {
+            if (r[i].dest >= 0) r[i].dest += dest0;
+            src->outl[i].title = NULL;   /* moved */
+        }
+        d->nout += nout;
+        d->last_level = r[nout - 1].level;
+    }
+    if (src->nlabels) {
+        label_rec *r = d->labels + d->nlabels;
+        memcpy(r, src->labels, src->nlabels * sizeof *r);
+        for (size_t i = 0; i < src->nlabels; i++) {
+            r[i].page += page0;
+            src->labels[i].prefix = NULL;   /* moved */
+        }
+        d->nlabels += src->nlabels;
     }
     for (size_t i = 0; i < src->nmissing; i++) note_missing(d, src->missing[i]);
     /* emptied: nothing more may be drawn, saved or moved */

@@ -68,7 +68,7 @@ int gb_pdf_page_draw(gb_pdf_doc *d, const gb_dlist *dl, double dx, double dy, gb
 size_t gb_pdf_doc_missing_glyphs(const gb_pdf_doc *d);
 
 /* A new destination id (>= 0), placed later with gb_pdf_dest_place; links and outline entries
- * may refer to it before its page exists. -1 when out of memory. */
+ * may refer to it before its page exists. -1 when out of memory (or past INT_MAX ids). */
 int gb_pdf_dest_new(gb_pdf_doc *d);
 
 /* Places destination dest on page (0-based index of an existing page) with the point (left, top)
