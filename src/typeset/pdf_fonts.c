@@ -677,21 +677,10 @@ static const program *subset_program(HPDF_Doc pdf, loaded_face *lf, const char *
     HPDF_Stream raw = HPDF_MemStream_New(pdf->mmgr, 16384);
     if (!raw) return NULL;
     program *p = calloc(1, sizeof *p);
-    unsigned char *bytes = NULL;
     int ok = p && HPDF_TTFontDef_SaveFontData(lf->def, raw) == HPDF_OK;
-    size_t len = ok ? raw->size : 0, o = 0;
-    if (ok && !(bytes = malloc(len ? len : 1))) ok = 0;
-    for (HPDF_UINT i = 0; ok && i < HPDF_MemStream_GetBufCount(raw); i++) {
-        HPDF_UINT blen = 0;
-        HPDF_BYTE *buf = HPDF_MemStream_GetBufPtr(raw, i, &blen);
-        if (!buf || o + blen > len) ok = 0;
-        else memcpy(bytes + o, buf, blen);
-        o += blen;
-    }
-    HPDF_Stream_Free(raw);
     gb_err e = {0};
-    if (ok) ok = o == len && !gb_deflate(pdf, bytes, len, &p->z, &p->zlen, &e);
-    free(bytes);
+    if (ok) ok = !gb_deflate_stream(pdf, raw, &p->z, &p->zlen, &e);
+    HPDF_Stream_Free(raw);
     if (ok) ok = (p->flags = malloc(n ? n : 1)) != NULL;
     if (!ok) {
         if (p) {

@@ -135,27 +135,17 @@ static HPDF_STATUS w_write(HPDF_Stream st, const HPDF_BYTE *ptr, HPDF_UINT siz)
     return gb_ops_failed(w) ? HPDF_FAILD_TO_ALLOC_MEM : HPDF_OK;
 }
 
-/* content[0..len) deflated into *out (malloc'ed, *outlen bytes). 0 or GB_EINTERNAL. */
-int gb_deflate(HPDF_Doc pdf, const void *content, size_t len, unsigned char **out,
-               size_t *outlen, gb_err *e)
+/* src's bytes deflated into *out (malloc'ed, *outlen bytes). 0 or GB_EINTERNAL. */
+int gb_deflate_stream(HPDF_Doc pdf, HPDF_Stream src, unsigned char **out, size_t *outlen,
+                      gb_err *e)
 {
     *out = NULL;
     *outlen = 0;
-    if (!len) return 0;
-    if (len > 0x7FFFFFFF) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "page content too large");
-    page_rec r;
-    memset(&r, 0, sizeof r);
-    r.z = (unsigned char *)(uintptr_t)content;   /* only read */
-    r.zlen = len;
-    r.fd = -1;
     gb_ops w = GB_OPS_INIT;
-    HPDF_MMgr mm = pdf->mmgr;
-    HPDF_Stream src = HPDF_CallbackReader_New(mm, p_read, p_seek, p_tell, p_size, &r);
-    HPDF_Stream dst = src ? HPDF_CallbackWriter_New(mm, w_write, &w) : NULL;
+    HPDF_Stream dst = HPDF_CallbackWriter_New(pdf->mmgr, w_write, &w);
     HPDF_STATUS st = dst ? HPDF_Stream_WriteToStream(src, dst, HPDF_STREAM_FILTER_FLATE_DECODE,
                                                      NULL)
                          : HPDF_FAILD_TO_ALLOC_MEM;
-    if (src) HPDF_Stream_Free(src);
     if (dst) HPDF_Stream_Free(dst);
     int w_oom = gb_ops_failed(&w);
     if (st != HPDF_OK || w_oom) {
@@ -170,6 +160,26 @@ int gb_deflate(HPDF_Doc pdf, const void *content, size_t len, unsigned char **ou
     *out = fit ? fit : (unsigned char *)w.buf;
     *outlen = w.len;
     return 0;
+}
+
+/* content[0..len) deflated into *out (malloc'ed, *outlen bytes). 0 or GB_EINTERNAL. */
+int gb_deflate(HPDF_Doc pdf, const void *content, size_t len, unsigned char **out,
+               size_t *outlen, gb_err *e)
+{
+    *out = NULL;
+    *outlen = 0;
+    if (!len) return 0;
+    if (len > 0x7FFFFFFF) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "page content too large");
+    page_rec r;
+    memset(&r, 0, sizeof r);
+    r.z = (unsigned char *)(uintptr_t)content;   /* only read */
+    r.zlen = len;
+    r.fd = -1;
+    HPDF_Stream src = HPDF_CallbackReader_New(pdf->mmgr, p_read, p_seek, p_tell, p_size, &r);
+    if (!src) return oom(e);
+    int rc = gb_deflate_stream(pdf, src, out, outlen, e);
+    HPDF_Stream_Free(src);
+    return rc;
 }
 
 /* ---- keeping ---- */

@@ -61,6 +61,13 @@ int gb_store_to_pages(gb_store *s, HPDF_Font (*font_of)(void *ctx, unsigned k), 
 int gb_deflate(HPDF_Doc pdf, const void *content, size_t len, unsigned char **out,
                size_t *outlen, gb_err *e);
 
+/* gb_deflate of every byte of src (a readable libharu stream of pdf, e.g. an HPDF_MemStream;
+ * borrowed, read from its start, left at its end): the same bytes give the same output as
+ * gb_deflate. *out is malloc'ed (caller frees), *outlen bytes; NULL and 0 for an empty stream.
+ * 0 or GB_EINTERNAL (out of memory, or a libharu error: the message gives its code). */
+int gb_deflate_stream(HPDF_Doc pdf, HPDF_Stream src, unsigned char **out, size_t *outlen,
+                      gb_err *e);
+
 /* Marks a stream dictionary whose bytes are already deflated: libharu writes them as they are
  * and the dictionary says /Filter /FlateDecode (libharu drops a /Filter key of a stream it does
  * not filter itself, so the key is written by a write hook). */
