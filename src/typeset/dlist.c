@@ -94,13 +94,15 @@ int gb_dl_text(gb_dlist *dl, gb_face face, double size, double x, double y,
     return 0;
 }
 
-int gb_dl_path(gb_dlist *dl, const double *xy, size_t npts, int closed, const gb_rgb *fill,
-               const gb_stroke *st)
+/* A new path item of npts points with the given paint; returns the list's room for its
+ * 2 * npts coordinates (x0, y0, x1, y1, ...), for the caller to fill, or NULL when out of
+ * memory (nothing added). */
+static double *path_item(gb_dlist *dl, size_t npts, int closed, const gb_rgb *fill,
+                         const gb_stroke *st)
 {
     gb_item *it = push(dl);
     double *p = it ? take(dl, (npts ? npts : 1) * 2 * sizeof *p) : NULL;
-    if (!p) return -1;
-    memcpy(p, xy, npts * 2 * sizeof *p);
+    if (!p) return NULL;
     it->kind = GB_ITEM_PATH;
     it->xy = p;
     it->npts = npts;
@@ -108,6 +110,15 @@ int gb_dl_path(gb_dlist *dl, const double *xy, size_t npts, int closed, const gb
     if (fill) { it->do_fill = 1; it->fill = *fill; }
     if (st) { it->do_stroke = 1; it->stroke = *st; }
     dl->n++;
+    return p;
+}
+
+int gb_dl_path(gb_dlist *dl, const double *xy, size_t npts, int closed, const gb_rgb *fill,
+               const gb_stroke *st)
+{
+    double *p = path_item(dl, npts, closed, fill, st);
+    if (!p) return -1;
+    memcpy(p, xy, npts * 2 * sizeof *p);
     return 0;
 }
 
@@ -163,15 +174,14 @@ int gb_dl_append(gb_dlist *dst, const gb_dlist *src, double dx, double dy)
             rc = gb_dl_text(dst, s->face, s->size, s->x + dx, s->y + dy, s->text, s->len, s->color);
             break;
         case GB_ITEM_PATH: {
-            double *p = malloc((s->npts ? s->npts : 1) * 2 * sizeof *p);
+            /* the moved points are written straight into dst's memory */
+            double *p = path_item(dst, s->npts, s->closed, s->do_fill ? &s->fill : NULL,
+                                  s->do_stroke ? &s->stroke : NULL);
             if (!p) return -1;
             for (size_t k = 0; k < s->npts; k++) {
                 p[2 * k] = s->xy[2 * k] + dx;
                 p[2 * k + 1] = s->xy[2 * k + 1] + dy;
             }
-            rc = gb_dl_path(dst, p, s->npts, s->closed, s->do_fill ? &s->fill : NULL,
-                            s->do_stroke ? &s->stroke : NULL);
-            free(p);
             break;
         }
         case GB_ITEM_CIRCLE:
