@@ -82,7 +82,9 @@ int gb_dl_circle(gb_dlist *dl, double cx, double cy, double r, const gb_rgb *fil
                  const gb_stroke *st);
 int gb_dl_link(gb_dlist *dl, double x, double y, double w, double h, int dest);
 
-/* Appends every item of src to dst, translated by (dx, dy). */
+/* Appends every item of src (another list; unchanged) to dst, translated by (dx, dy) points:
+ * text, points and paint are copied into dst's memory. Returns 0, or -1 when out of memory (dst
+ * then holds the items appended before). */
 int gb_dl_append(gb_dlist *dst, const gb_dlist *src, double dx, double dy);
 
 /* Bounding box of all items (text boxes from metrics m: advance x [-descent, ascent]); an empty
