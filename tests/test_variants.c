@@ -224,6 +224,53 @@ static void test_reproducible(void)
     gb_params_free(p);
 }
 
+static int refuse_all(const char *givens, void *ctx)
+{
+    (void)givens;
+    (void)ctx;
+    return 1;
+}
+
+/* One drawer used for many keys, in any order and after a failed draw, gives exactly the
+ * variants (and rejection counts) of gb_variant_draw: no draw depends on the draws before it. */
+static void test_drawer_reuse(void)
+{
+    gb_params *p = load_default();
+    gb_question_spec qs[16];
+    size_t nq = all_gradients(qs, ".4f", "rel:0.5%");
+    gb_err e = {0};
+    gb_variant_drawer *d = NULL;
+    int rc = gb_variant_drawer_new(p, qs, nq, &d, &e);
+    GB_ASSERT_MSG(rc == 0 && d, "drawer: %s", e.msg);
+    gb_variant_stats s1 = {0}, s2 = {0};
+    for (int k = 40; k >= 1; k--) {
+        char key[16];
+        snprintf(key, sizeof key, "%d", k);
+        if (k == 20) {
+            /* a draw that fails (every draw taken) leaves the drawer as good as new */
+            gb_variant bad;
+            gb_err be = {0};
+            rc = gb_variant_drawer_draw(d, "reuse", key, refuse_all, NULL, &bad, NULL, &be);
+            GB_ASSERT_MSG(rc == GB_EINPUT && !bad.params, "all taken fails: %d", rc);
+        }
+        gb_variant a, b;
+        rc = gb_variant_drawer_draw(d, "reuse", key, NULL, NULL, &a, &s1, &e);
+        GB_ASSERT_MSG(rc == 0, "drawer draw %s: %s", key, e.msg);
+        rc = gb_variant_draw(p, "reuse", key, qs, nq, NULL, NULL, &b, &s2, &e);
+        GB_ASSERT_MSG(rc == 0, "draw %s: %s", key, e.msg);
+        GB_ASSERT_MSG(!strcmp(a.givens, b.givens) && !strcmp(a.full, b.full) &&
+                          !strcmp(a.hash, b.hash) && a.seed == b.seed &&
+                          a.attempts == b.attempts,
+                      "key %s: '%s' vs '%s'", key, a.givens, b.givens);
+        gb_variant_free(&a);
+        gb_variant_free(&b);
+    }
+    GB_ASSERT_MSG(!memcmp(&s1, &s2, sizeof s1), "the same rejection counts");
+    gb_variant_drawer_free(d);
+    gb_variant_drawer_free(NULL);
+    gb_params_free(p);
+}
+
 /* v lies on lo:hi:step and is exactly the number its printed text (with d decimals) reads as. */
 static int on_grid(double v, double lo, double hi, double step, int d)
 {
@@ -837,6 +884,7 @@ GB_TEST_SUITE(variants)
     CU_pSuite s = CU_add_suite("variants", NULL, NULL);
     GB_ADD(s, test_seed_derivation);
     GB_ADD(s, test_reproducible);
+    GB_ADD(s, test_drawer_reuse);
     GB_ADD(s, test_on_grid);
     GB_ADD(s, test_printed_text);
     GB_ADD(s, test_case10_zero_givens);

@@ -252,11 +252,16 @@ static int not_recorded(const char *givens, void *ctx)
     return strcmp(givens, ((const redraw_ctx *)ctx)->want) != 0;
 }
 
-static int redraw(batch *b, size_t i, gb_variant *v, gb_err *e)
+/* *dw: the calling worker's own drawer (a drawer is not shared between threads), made at its
+ * first student. */
+static int redraw(batch *b, size_t i, gb_variant_drawer **dw, gb_variant *v, gb_err *e)
 {
     redraw_ctx c = {b->recs[i].drawn};
-    int rc = gb_variant_draw(b->o->base, b->o->assignment, b->s[i].id, b->qs, b->nq,
-                             not_recorded, &c, v, NULL, e);
+    memset(v, 0, sizeof *v);
+    int rc = *dw ? 0 : gb_variant_drawer_new(b->o->base, b->qs, b->nq, dw, e);
+    if (!rc)
+        rc = gb_variant_drawer_draw(*dw, b->o->assignment, b->s[i].id, not_recorded, &c, v,
+                                    NULL, e);
     if (!rc && strcmp(v->hash, b->recs[i].hash)) {
         gb_variant_free(v);
         rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "the variant redrawn has hash %s, not %s",
@@ -294,11 +299,11 @@ static void finish(batch *b, size_t i, const gb_err *le)
     pthread_mutex_unlock(&b->mu);
 }
 
-static int build_student(batch *b, size_t i, gb_err *e)
+static int build_student(batch *b, size_t i, gb_variant_drawer **dw, gb_err *e)
 {
     const gb_batch_student *s = &b->s[i];
     gb_variant v;
-    int rc = redraw(b, i, &v, e);
+    int rc = redraw(b, i, dw, &v, e);
     if (rc) return rc;
     char *ws = gb_path_join(b->o->outdir, s->fname, "-worksheet.pdf");
     char *key = gb_path_join(b->o->outdir, s->fname, "-key.pdf");
@@ -339,15 +344,17 @@ static int build_student(batch *b, size_t i, gb_err *e)
 static void *worker(void *arg)
 {
     batch *b = arg;
+    gb_variant_drawer *dw = NULL;   /* this thread's own */
     for (;;) {
         pthread_mutex_lock(&b->mu);
         size_t i = b->next++;
         pthread_mutex_unlock(&b->mu);
         if (i >= b->n) break;
         gb_err le = {0};
-        build_student(b, i, &le);
+        build_student(b, i, &dw, &le);
         finish(b, i, &le);
     }
+    gb_variant_drawer_free(dw);
     return NULL;
 }
 

@@ -16,7 +16,7 @@
  *      two fnames are equal ignoring ASCII case (one file on Windows and macOS); IDs non-empty.
  *      Errors name the student's roster line. The roster reader reports the same faults first;
  *      these checks keep the engine safe for any caller.
- *   2. Drawing (nothing written on failure): variants in roster order with gb_variant_draw;
+ *   2. Drawing (nothing written on failure): variants in roster order (one gb_variant_drawer);
  *      student i's drawn values may not equal those of any earlier student (the `taken`
  *      callback), so the class's variants are pairwise different and the outcome is
  *      deterministic in roster order. Only small data is kept per student (the canonical drawn

@@ -43,9 +43,12 @@ int gb_class_draw(const gb_params *base, const char *assignment, const char *con
     if (!(t.slot = calloc(t.cap, sizeof *t.slot)))
         return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
     int rc = 0;
+    gb_variant_drawer *d = NULL;   /* made at the first student: no students, nothing to load */
     for (size_t i = 0; i < n && !rc; i++) {
         gb_variant v;
-        rc = gb_variant_draw(base, assignment, ids[i], qs, nq, taken_fn, &t, &v, stats, e);
+        if (!d) rc = gb_variant_drawer_new(base, qs, nq, &d, e);
+        if (!rc)
+            rc = gb_variant_drawer_draw(d, assignment, ids[i], taken_fn, &t, &v, stats, e);
         if (rc) {
             if (failed) *failed = i;
             break;
@@ -55,6 +58,7 @@ int gb_class_draw(const gb_params *base, const char *assignment, const char *con
         if (rc && failed) *failed = i;
         gb_variant_free(&v);
     }
+    gb_variant_drawer_free(d);
     for (size_t k = 0; k < t.cap; k++) free(t.slot[k]);
     free(t.slot);
     return rc;

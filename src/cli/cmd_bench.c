@@ -143,6 +143,7 @@ typedef struct bk_run {
 static void *bk_worker(void *arg)
 {
     bk_run *r = arg;
+    gb_variant_drawer *d = NULL;   /* this thread's own, made at its first student */
     for (;;) {
         pthread_mutex_lock(&r->mu);
         int i = r->next++;
@@ -154,7 +155,9 @@ static void *bk_worker(void *arg)
         gb_booklet_part *part = NULL;
         /* each student's own variant, as `gradbook variants --count N --booklet` draws it */
         gb_variant v;
-        int rc = gb_variant_draw(r->p, "bench", id, r->qs, r->nq, NULL, NULL, &v, NULL, &e);
+        memset(&v, 0, sizeof v);
+        int rc = d ? 0 : gb_variant_drawer_new(r->p, r->qs, r->nq, &d, &e);
+        if (!rc) rc = gb_variant_drawer_draw(d, "bench", id, NULL, NULL, &v, NULL, &e);
         gb_student s = {id, id, id, rc ? "00000000" : v.hash, 0};
         if (!rc) rc = gb_booklet_part_build(r->b, v.params, -1, &s, &part, &e);
         if (rc) gb_err_print(&e);
@@ -166,6 +169,7 @@ static void *bk_worker(void *arg)
         pthread_cond_broadcast(&r->cv);
         pthread_mutex_unlock(&r->mu);
     }
+    gb_variant_drawer_free(d);
     return NULL;
 }
 

@@ -883,39 +883,82 @@ static int verify_params(ctx *c, const gb_params *p, gb_variant *out, gb_err *e)
 
 /* ---------------------------------------------------------------- drawing */
 
-int gb_variant_draw(const gb_params *base, const char *assignment, const char *key,
-                    const gb_question_spec *qs, size_t nq, gb_variant_taken_fn taken,
-                    void *taken_ctx, gb_variant *out, gb_variant_stats *stats, gb_err *e)
+/* The drawing context of (base, questions), made once and used for many keys: every draw
+ * rewrites the per-draw state (slots[].text, val, tval, the generator's state) before reading
+ * it, so a draw does not depend on the draws made before it. */
+struct gb_variant_drawer {
+    ctx c;
+    const gb_params *base;     /* borrowed: the copy each variant's parameters start from */
+    gb_question_spec *qs;      /* owned copy of the questions */
+    size_t nq;
+    gsl_rng *rng;
+};
+
+void gb_variant_drawer_free(gb_variant_drawer *d)
 {
-    if (!base || !assignment || !key || !out)
+    if (!d) return;
+    ctx_free(&d->c);
+    free(d->qs);
+    if (d->rng) gsl_rng_free(d->rng);
+    free(d);
+}
+
+int gb_variant_drawer_new(const gb_params *base, const gb_question_spec *qs, size_t nq,
+                          gb_variant_drawer **out, gb_err *e)
+{
+    if (!out) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "gb_variant_drawer_new: NULL argument");
+    *out = NULL;
+    if (!base)
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "gb_variant_drawer_new: NULL argument");
+    gb_variant_drawer *d = calloc(1, sizeof *d);
+    if (!d) return oom(e);
+    int rc = ctx_init(&d->c, base, qs, nq, e);
+    if (!rc) {
+        d->base = base;
+        d->nq = nq;
+        d->qs = malloc((nq ? nq : 1) * sizeof *d->qs);
+        d->rng = gsl_rng_alloc(gsl_rng_mt19937);
+        if (!d->qs || !d->rng) rc = oom(e);
+        else if (nq) memcpy(d->qs, qs, nq * sizeof *qs);
+    }
+    if (rc) { gb_variant_drawer_free(d); return rc; }
+    *out = d;
+    return 0;
+}
+
+int gb_variant_drawer_draw(gb_variant_drawer *d, const char *assignment, const char *key,
+                           gb_variant_taken_fn taken, void *taken_ctx, gb_variant *out,
+                           gb_variant_stats *stats, gb_err *e)
+{
+    if (!d || !assignment || !key || !out)
         return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "gb_variant_draw: NULL argument");
     memset(out, 0, sizeof *out);
-    ctx c;
-    int rc = ctx_init(&c, base, qs, nq, e);
-    gsl_rng *rng = rc ? NULL : gsl_rng_alloc(gsl_rng_mt19937);
-    if (!rc && !rng) rc = oom(e);
-    if (rc) { ctx_free(&c); return rc; }
+    ctx *c = &d->c;
+    const gb_question_spec *qs = d->qs;
+    size_t nq = d->nq;
+    gsl_rng *rng = d->rng;
+    int rc = 0;
     out->seed = gb_variant_seed(assignment, key);
     gsl_rng_set(rng, out->seed);
     size_t local[GB_REJECT_COUNT] = {0};
     int accepted = 0;
     unsigned long attempt;
-    for (attempt = 1; !rc && attempt <= c.max_draws; attempt++) {
-        for (size_t i = 0; i < c.nslots; i++) {
-            slot *s = &c.slots[i];
+    for (attempt = 1; !rc && attempt <= c->max_draws; attempt++) {
+        for (size_t i = 0; i < c->nslots; i++) {
+            slot *s = &c->slots[i];
             if (!s->r) continue;
             size_t idx = (size_t)gsl_rng_uniform_int(rng, (unsigned long)s->r->count);
             rule_text(s->r, idx, s->text, sizeof s->text);
-            gb_parse_double(s->text, &c.val[s->qi]);
+            gb_parse_double(s->text, &c->val[s->qi]);
         }
-        gb_model_propagate(c.m, c.val, c.ovr);
-        int r = check(&c, qs, nq);
+        gb_model_propagate(c->m, c->val, c->ovr);
+        int r = check(c, qs, nq);
         if (r < 0) {
             rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
                             "variants: an answer is not finite for key '%s'", key);
             break;
         }
-        if (givens_text(&c, out->givens, sizeof out->givens) != 0) {
+        if (givens_text(c, out->givens, sizeof out->givens) != 0) {
             rc = gb_err_set(e, GB_EINPUT, NULL, 0, 0, "variants: more drawn values than fit in "
                             "%zu bytes of canonical text", sizeof out->givens);
             break;
@@ -925,7 +968,6 @@ int gb_variant_draw(const gb_params *base, const char *assignment, const char *k
         if (r == GB_REJECT_COUNT) { accepted = 1; break; }
         local[r]++;
     }
-    gsl_rng_free(rng);
     if (!rc && !accepted) {
         size_t worst = 0;
         for (size_t r = 1; r < GB_REJECT_COUNT; r++)
@@ -933,14 +975,14 @@ int gb_variant_draw(const gb_params *base, const char *assignment, const char *k
         rc = gb_err_set(e, GB_EINPUT, NULL, 0, 0,
                         "variants: no acceptable draw for assignment '%s', key '%s' in %lu "
                         "draws (max_draws); most were rejected as %s (%zu): widen the ranges "
-                        "in [variants] or relax that rule", assignment, key, c.max_draws,
+                        "in [variants] or relax that rule", assignment, key, c->max_draws,
                         gb_reject_name((gb_reject_reason)worst), local[worst]);
     }
     if (!rc) {
         out->attempts = (unsigned)attempt;
-        rc = make_params(&c, base, &out->params, e);
-        if (!rc && c.vary_perceptron) rc = perceptron_seed(&c, key, out, local, e);
-        if (!rc) rc = verify_params(&c, out->params, out, e);
+        rc = make_params(c, d->base, &out->params, e);
+        if (!rc && c->vary_perceptron) rc = perceptron_seed(c, key, out, local, e);
+        if (!rc) rc = verify_params(c, out->params, out, e);
         if (!rc)
             snprintf(out->hash, sizeof out->hash, "%08lx",
                      fold(gb_fnv1a64(GB_FNV1A64_BASIS, out->full, strlen(out->full))));
@@ -949,8 +991,22 @@ int gb_variant_draw(const gb_params *base, const char *assignment, const char *k
         for (size_t r = 0; r < GB_REJECT_COUNT; r++) stats->rejected[r] += local[r];
         if (accepted && !rc) stats->accepted++;
     }
-    ctx_free(&c);
     if (rc) gb_variant_free(out);
+    return rc;
+}
+
+int gb_variant_draw(const gb_params *base, const char *assignment, const char *key,
+                    const gb_question_spec *qs, size_t nq, gb_variant_taken_fn taken,
+                    void *taken_ctx, gb_variant *out, gb_variant_stats *stats, gb_err *e)
+{
+    if (!base || !assignment || !key || !out)
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "gb_variant_draw: NULL argument");
+    memset(out, 0, sizeof *out);
+    gb_variant_drawer *d;
+    int rc = gb_variant_drawer_new(base, qs, nq, &d, e);
+    if (rc) return rc;
+    rc = gb_variant_drawer_draw(d, assignment, key, taken, taken_ctx, out, stats, e);
+    gb_variant_drawer_free(d);
     return rc;
 }
 

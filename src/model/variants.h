@@ -127,6 +127,34 @@ int gb_variant_draw(const gb_params *base, const char *assignment, const char *k
 
 void gb_variant_free(gb_variant *v);
 
+/* The work a draw needs that does not depend on the key, done once for many draws: the base
+ * exercise and its model, the drawable sample values, the parsed [variants] rules and the asked
+ * questions. gb_variant_draw is gb_variant_drawer_new + gb_variant_drawer_draw +
+ * gb_variant_drawer_free; a drawer made once gives the very same variants, key by key, in any
+ * order (no draw depends on the draws made before it).
+ *
+ * Thread rule: a drawer is NOT safe to use from two threads at once (every draw writes its
+ * working state: the drawn texts, the model's values, the random generator). Give each thread
+ * its own drawer; drawers made from the same base may draw concurrently (base is only read). */
+typedef struct gb_variant_drawer gb_variant_drawer;
+
+/* Makes *out (owned: gb_variant_drawer_free) for drawing variants of base for the questions
+ * qs[0..nq) (copied; base is borrowed and must outlive the drawer, unchanged). Errors as
+ * gb_variant_draw's for the rules, the questions and the exercise (GB_EINPUT), GB_EINTERNAL
+ * for a NULL argument or out of memory; on failure *out is NULL. */
+int gb_variant_drawer_new(const gb_params *base, const gb_question_spec *qs, size_t nq,
+                          gb_variant_drawer **out, gb_err *e);
+
+/* Draws the variant of (assignment, key) with d: as gb_variant_draw (taken, out, stats and the
+ * errors of a draw alike). */
+int gb_variant_drawer_draw(gb_variant_drawer *d, const char *assignment, const char *key,
+                           gb_variant_taken_fn taken, void *taken_ctx, gb_variant *out,
+                           gb_variant_stats *stats, gb_err *e);
+
+/* Frees d (NULL is fine). Variants drawn with it stay valid (they own their parameters). */
+void gb_variant_drawer_free(gb_variant_drawer *d);
+
+
 /* The documented seed derivation alone (for tests and documentation). */
 unsigned long gb_variant_seed(const char *assignment, const char *key);
 
