@@ -251,7 +251,7 @@ static void test_drawer_reuse(void)
             gb_variant bad;
             gb_err be = {0};
             rc = gb_variant_drawer_draw(d, "reuse", key, refuse_all, NULL, &bad, NULL, &be);
-            GB_ASSERT_MSG(rc == GB_EINPUT && !bad.params, "all taken fails: %d", rc);
+            GB_ASSERT_MSG(rc == GB_EINPUT && !bad.params && !bad.model, "all taken fails: %d", rc);
         }
         gb_variant a, b;
         rc = gb_variant_drawer_draw(d, "reuse", key, NULL, NULL, &a, &s1, &e);
@@ -262,6 +262,12 @@ static void test_drawer_reuse(void)
                           !strcmp(a.hash, b.hash) && a.seed == b.seed &&
                           a.attempts == b.attempts,
                       "key %s: '%s' vs '%s'", key, a.givens, b.givens);
+        /* the variant's model gives the answers of its parameters, bit for bit */
+        double from_model[16], from_params[16];
+        GB_ASSERT_MSG(a.model && gb_variant_model_answers(a.model, qs, nq, from_model, &e) == 0 &&
+                          gb_variant_answers(a.params, qs, nq, from_params, &e) == 0 &&
+                          !memcmp(from_model, from_params, nq * sizeof *from_model),
+                      "key %s: answers of the variant's model", key);
         gb_variant_free(&a);
         gb_variant_free(&b);
     }

@@ -7,7 +7,6 @@
 #include "classroom/class_draw.h"
 #include "util/paths.h"
 #include "classroom/filename.h"
-#include "model/exercise.h"
 #include "model/quantity.h"
 
 #include <errno.h>
@@ -159,15 +158,12 @@ static int collect_given_names(batch *b, const gb_model *m, gb_err *e)
     return 0;
 }
 
-/* Student i's answers and given values from the model of the variant's parameters. */
-static int record_values(batch *b, size_t i, const gb_params *vp, gb_err *e)
+/* Student i's answers and given values from the model of the variant's parameters (the
+ * variant's own: model/variants.h gb_variant.model). */
+static int record_values(batch *b, size_t i, const gb_model *m, gb_err *e)
 {
-    gb_exercise ex;
-    int rc = gb_exercise_load(&ex, vp, -1, e);
-    if (rc) return rc;
-    gb_model *m = gb_exercise_model(&ex);
-    if (!m) rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
-    if (!rc && !b->given_names) rc = collect_given_names(b, m, e);
+    int rc = 0;
+    if (!b->given_names) rc = collect_given_names(b, m, e);
     for (size_t k = 0; !rc && k < b->nq; k++) {
         int ok = 0;
         b->answers[i * b->nq + k] = gb_model_value(m, b->qs[k].name, &ok);
@@ -183,8 +179,6 @@ static int record_values(batch *b, size_t i, const gb_params *vp, gb_err *e)
             rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "given '%s' missing from a variant",
                             b->given_names[g]);
     }
-    gb_model_free(m);
-    gb_exercise_free(&ex);
     return rc;
 }
 
@@ -197,7 +191,7 @@ static int drawn(size_t i, gb_variant *v, void *ctx, gb_err *e)
     memcpy(r->hash, v->hash, sizeof r->hash);
     if (!(r->drawn = strdup(v->givens)) || !(r->full = strdup(v->full)))
         return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
-    return record_values(b, i, v->params, e);
+    return record_values(b, i, v->model, e);
 }
 
 static int draw_all(batch *b, gb_batch_report *r, gb_err *e)

@@ -22,9 +22,9 @@
  *      deterministic in roster order. Only small data is kept per student (the canonical drawn
  *      text, hash, seed, the given values and the answers): memory grows by a few hundred bytes
  *      per student, never by documents.
- *      The answers come from the model of the student's variant (gb_exercise_load +
- *      gb_exercise_model on the variant's parameters, gb_model_value), never from a second
- *      formula.
+ *      The answers come from the model of the student's variant (gb_variant.model: the draw's
+ *      gb_exercise_load + gb_exercise_model on the variant's parameters, gb_model_value), never
+ *      from a second formula.
  *   3. answers.csv and answers.json are written (atomically).
  *   4. Workers (jobs threads) take students in order; each redraws the student's variant (the
  *      draw is a pure function of (assignment, key); the redraw accepts exactly the recorded
@@ -32,8 +32,9 @@
  *      whose files fail is reported on stderr and counted; the others' files are complete.
  *      The calling thread meanwhile builds the booklet, when asked.
  * Thread safety of what the workers share: the base parameters are only read (no gb_params
- * getter writes, params.h), so the workers draw from them without a lock; each variant's own
- * parameters belong to one thread; datadir paths are resolved before threads start (the umask
+ * getter writes, params.h), so the workers draw from them without a lock, each with its own
+ * gb_variant_drawer (a drawer is written by every draw); each variant's own parameters belong to
+ * one thread; datadir paths are resolved before threads start (the umask
  * util/atomic_file.c needs it reads once under pthread_once); the cmark-gfm extension registry is
  * filled by gb_doc_questions, which gb_batch_run calls before starting threads; each document has
  * its own HPDF_Doc (libharu keeps no global state). Checked with ThreadSanitizer. */

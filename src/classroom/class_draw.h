@@ -13,7 +13,8 @@
 #include <stddef.h>
 
 /* Called once per student, in order, with the accepted variant. The callback may take
- * ownership of v->params (then set it to NULL); whatever is left is freed after the call.
+ * ownership of v->params or v->model (then set it to NULL); whatever is left is freed after
+ * the call.
  * A non-zero return stops the drawing with that code (e set by the callback). */
 typedef int (*gb_class_drawn_fn)(size_t i, gb_variant *v, void *ctx, gb_err *e);
 

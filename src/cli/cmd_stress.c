@@ -38,7 +38,7 @@ static int on_drawn(size_t i, gb_variant *v, void *ctx, gb_err *e)
     drawn_ctx *d = ctx;
     d->draws += v->attempts;
     if (v->attempts > d->max_attempts) d->max_attempts = v->attempts;
-    return gb_variant_answers(v->params, d->qs, d->nq, d->ans + i * d->nq, e);
+    return gb_variant_model_answers(v->model, d->qs, d->nq, d->ans + i * d->nq, e);
 }
 
 /* ---- the spread of one question's answers ---- */

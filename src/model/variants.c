@@ -857,7 +857,8 @@ static int full_text(const ctx *c, const gb_model *m, const char *givens, char *
 }
 
 /* The drawn values must read back from the variant's parameters bit for bit: an internal check
- * that the text written is the value used by the rejection rules. */
+ * that the text written is the value used by the rejection rules. The model built for it is the
+ * variant's (out->model). */
 static int verify_params(ctx *c, const gb_params *p, gb_variant *out, gb_err *e)
 {
     gb_exercise ex;
@@ -876,7 +877,8 @@ static int verify_params(ctx *c, const gb_params *p, gb_variant *out, gb_err *e)
                             "drawn %.17g", s->name, gb_model_value(m, q->name, NULL),
                             c->val[s->qi]);
     }
-    gb_model_free(m);
+    if (rc) gb_model_free(m);
+    else out->model = m;
     gb_exercise_free(&ex);
     return rc;
 }
@@ -1015,6 +1017,8 @@ void gb_variant_free(gb_variant *v)
     if (!v) return;
     gb_params_free(v->params);
     v->params = NULL;
+    gb_model_free(v->model);
+    v->model = NULL;
 }
 
 int gb_variant_answers(const gb_params *p, const gb_question_spec *qs, size_t nq, double *out,
@@ -1025,14 +1029,21 @@ int gb_variant_answers(const gb_params *p, const gb_question_spec *qs, size_t nq
     if (rc) return rc;
     gb_model *m = gb_exercise_model(&ex);
     if (!m) rc = oom(e);
-    for (size_t i = 0; !rc && i < nq; i++) {
-        int ok = 0;
-        out[i] = gb_model_value(m, qs[i].name, &ok);
-        if (!ok)
-            rc = gb_err_set(e, GB_EINPUT, NULL, 0, 0, "question %zu asks for '%s', which is not "
-                            "a quantity of the exercise", i + 1, qs[i].name);
-    }
+    if (!rc) rc = gb_variant_model_answers(m, qs, nq, out, e);
     gb_model_free(m);
     gb_exercise_free(&ex);
     return rc;
+}
+
+int gb_variant_model_answers(const gb_model *m, const gb_question_spec *qs, size_t nq,
+                             double *out, gb_err *e)
+{
+    for (size_t i = 0; i < nq; i++) {
+        int ok = 0;
+        out[i] = gb_model_value(m, qs[i].name, &ok);
+        if (!ok)
+            return gb_err_set(e, GB_EINPUT, NULL, 0, 0, "question %zu asks for '%s', which is "
+                              "not a quantity of the exercise", i + 1, qs[i].name);
+    }
+    return 0;
 }

@@ -64,6 +64,7 @@
 #define GB_VARIANTS_H
 
 #include "model/params.h"
+#include "model/quantity.h"
 #include "model/tolerance.h"
 #include "util/diag.h"
 
@@ -108,6 +109,10 @@ typedef struct gb_variant {
     gb_params *params;         /* a copy of the base parameters with the drawn values set,
                                   without the [variants] section (the locations of copied keys
                                   read "--set"); owned (gb_variant_free) */
+    gb_model *model;           /* the model of params (gb_exercise_load(params, seed -1) then
+                                  gb_exercise_model): every value of the variant, the very
+                                  numbers gb_variant_answers(params, ...) gives; owned
+                                  (gb_variant_free) */
 } gb_variant;
 
 /* Returns 1 when the drawn givens (canonical text) are already taken by someone else. */
@@ -120,7 +125,7 @@ typedef int (*gb_variant_taken_fn)(const char *givens, void *ctx);
  * (the message names the rule that rejected most), for a question that is not a quantity of the
  * exercise or has an unknown format, and for an exercise that does not load. The draw's
  * rejections are added to *stats on failure too. GB_EINTERNAL: out of memory. On failure *out
- * holds no parameters (gb_variant_free is still safe). */
+ * holds no parameters and no model (gb_variant_free is still safe). */
 int gb_variant_draw(const gb_params *base, const char *assignment, const char *key,
                     const gb_question_spec *qs, size_t nq, gb_variant_taken_fn taken,
                     void *taken_ctx, gb_variant *out, gb_variant_stats *stats, gb_err *e);
@@ -169,5 +174,10 @@ int gb_variant_check(const gb_params *p, const gb_question_spec *qs, size_t nq,
  * out[0..nq). GB_EINPUT for an exercise that does not load or a name that is not a quantity. */
 int gb_variant_answers(const gb_params *p, const gb_question_spec *qs, size_t nq, double *out,
                        gb_err *e);
+
+/* The same from a model already built (e.g. a drawn variant's v->model): out[i] = the value of
+ * qs[i].name in m. GB_EINPUT for a name that is not a quantity of m. */
+int gb_variant_model_answers(const gb_model *m, const gb_question_spec *qs, size_t nq,
+                             double *out, gb_err *e);
 
 #endif
