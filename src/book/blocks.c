@@ -45,10 +45,16 @@ void gb_chapter_free(gb_chapter *c)
     memset(c, 0, sizeof *c);
 }
 
-const char *gb_block_option(const gb_block *b, const char *key)
+const gb_option *gb_block_find_option(const gb_block *b, const char *key)
 {
     if (!b || !key) return NULL;
     for (size_t i = 0; i < b->nopts; i++)
-        if (b->opts[i].key && strcmp(b->opts[i].key, key) == 0) return b->opts[i].value;
+        if (b->opts[i].key && strcmp(b->opts[i].key, key) == 0) return &b->opts[i];
     return NULL;
+}
+
+const char *gb_block_option(const gb_block *b, const char *key)
+{
+    const gb_option *o = gb_block_find_option(b, key);
+    return o ? o->value : NULL;
 }

@@ -110,7 +110,11 @@ typedef struct gb_chapter {
     size_t nblocks;
 } gb_chapter;
 
-/* Looks up option key of a COMPUTE block: its value (borrowed) or NULL. */
+/* The option named key of a COMPUTE block (borrowed from b), or NULL when it has none or b or
+ * key is NULL. A block's keys are unique: chapter.c refuses a key given twice. */
+const gb_option *gb_block_find_option(const gb_block *b, const char *key);
+
+/* The value of option key (borrowed; "" for a bare key), or NULL as gb_block_find_option. */
 const char *gb_block_option(const gb_block *b, const char *key);
 
 /* Frees everything a chapter owns (not the struct itself) and zeroes it; NULL-safe. */

@@ -43,17 +43,9 @@ int gb_comp_keys(const gb_block *b, const char *const *keys, size_t nkeys, gb_er
     return 0;
 }
 
-const gb_option *gb_comp_opt(const gb_block *b, const char *key)
-{
-    const gb_option *found = NULL;
-    for (size_t i = 0; i < b->nopts; i++)
-        if (b->opts[i].key && !strcmp(b->opts[i].key, key)) found = &b->opts[i];
-    return found;
-}
-
 int gb_comp_opt_double(const gb_block *b, const char *key, double dflt, double *out, gb_err *e)
 {
-    const gb_option *o = gb_comp_opt(b, key);
+    const gb_option *o = gb_block_find_option(b, key);
     *out = dflt;
     if (!o) return 0;
     const char *s = o->value ? o->value : "";
@@ -68,7 +60,7 @@ int gb_comp_opt_double(const gb_block *b, const char *key, double dflt, double *
 int gb_comp_opt_choice(const gb_block *b, const char *key, const char *const *choices, size_t n,
                        int dflt, int *out, gb_err *e)
 {
-    const gb_option *o = gb_comp_opt(b, key);
+    const gb_option *o = gb_block_find_option(b, key);
     *out = dflt;
     if (!o) return 0;
     const char *s = o->value ? o->value : "";

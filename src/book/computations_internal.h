@@ -39,8 +39,6 @@ int gb_comp_bad(const gb_block *b, const gb_option *o, gb_err *e, const char *fm
 /* 0 when every option key of b is in keys[0..nkeys-1]; else GB_EINPUT at the first unknown
  * key, listing the accepted ones. */
 int gb_comp_keys(const gb_block *b, const char *const *keys, size_t nkeys, gb_err *e);
-/* The last option named key (a later KEY= overrides an earlier one), or NULL. */
-const gb_option *gb_comp_opt(const gb_block *b, const char *key);
 /* A finite number option: *out = dflt when absent; GB_EINPUT for a value that is not, as a
  * whole, a finite number ("from=abc", "from=", "from=1x", "from=inf"). */
 int gb_comp_opt_double(const gb_block *b, const char *key, double dflt, double *out, gb_err *e);

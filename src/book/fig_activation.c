@@ -17,7 +17,7 @@ int gb_comp_activation(const gb_block *b, const gb_book_ctx *ctx, gb_float *out,
     static const char *const keys[] = {"fn", "from", "to", "alpha"};
     int rc = gb_comp_keys(b, keys, 4, e);
     if (rc) return rc;
-    const gb_option *fo = gb_comp_opt(b, "fn");
+    const gb_option *fo = gb_block_find_option(b, "fn");
     if (!fo)
         return gb_comp_bad(b, NULL, e,
                            "option fn is required (fn=sigmoid, tanh, leaky_relu or identity)");
@@ -34,12 +34,12 @@ int gb_comp_activation(const gb_block *b, const gb_book_ctx *ctx, gb_float *out,
         (rc = gb_comp_opt_double(b, "alpha", alpha0, &alpha, e)))
         return rc;
     if (!(from < to)) {
-        const gb_option *o = gb_comp_opt(b, "to");
-        return gb_comp_bad(b, o ? o : gb_comp_opt(b, "from"), e,
+        const gb_option *o = gb_block_find_option(b, "to");
+        return gb_comp_bad(b, o ? o : gb_block_find_option(b, "from"), e,
                            "the range from=%g to=%g is empty (expected from < to)", from, to);
     }
     if (!(alpha > 0 && alpha < 1))
-        return gb_comp_bad(b, gb_comp_opt(b, "alpha"), e,
+        return gb_comp_bad(b, gb_block_find_option(b, "alpha"), e,
                            "alpha=%g: expected a slope between 0 and 1", alpha);
     act.alpha = alpha;
 
