@@ -178,15 +178,6 @@ void gb_exercise_free(gb_exercise *ex)
 /* ---- the model ---- */
 
 /* Symbols follow the exercise: layer in a bracketed superscript, neuron indices as subscript. */
-static const char *act_letter(const gb_act *a)
-{
-    switch (a->kind) {
-    case GB_ACT_SIGMOID: return "\\sigma";
-    case GB_ACT_TANH: return "\\tanh";
-    default: return "g";
-    }
-}
-
 typedef struct builder {
     gb_model *m;
     int failed;
@@ -303,7 +294,7 @@ static void add_mlp(builder *bd, const gb_exercise *ex)
             snprintf(desc, sizeof desc, "activation of neuron %zu in layer %zu", j, l);
             q.a[l][j] = computed(bd, name, sym, desc, GB_OP_ACTIVATION, &net->act[l], &q.z[l][j], 1);
             snprintf(name, sizeof name, "dact[%zu][%zu]", l, j);
-            snprintf(sym, sizeof sym, "%s'(z_{%zu}^{[%zu]})", act_letter(&net->act[l]), j, l);
+            snprintf(sym, sizeof sym, "%s'(z_{%zu}^{[%zu]})", gb_act_symbol_tex(&net->act[l]), j, l);
             snprintf(desc, sizeof desc, "slope of the activation at z[%zu][%zu]", l, j);
             q.dact[l][j] = computed(bd, name, sym, desc, GB_OP_ACT_DERIV, &net->act[l], &q.z[l][j], 1);
         }

@@ -68,7 +68,7 @@ static void side(const ctx *c, int numeric, out *o)
     size_t n = q->ninputs;
 #define ITEM(k, paren) do { if (numeric) num(o, in_val(c, k), c->digits, paren); \
                             else put(o, "%s", in_sym(c, k)); } while (0)
-    const char *g = q->act.kind == GB_ACT_SIGMOID ? "\\sigma" : q->act.kind == GB_ACT_TANH ? "\\tanh" : "g";
+    const char *g = gb_act_symbol_tex(&q->act);
     switch (q->op) {
     case GB_OP_GIVEN: case GB_OP_MEASURED: break;
     case GB_OP_PREACT: case GB_OP_AUGMENTED: {

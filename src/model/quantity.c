@@ -184,3 +184,12 @@ void gb_model_propagate(const gb_model *m, double *values, const unsigned char *
                         ? q->value : gb_model_compute(m, i, values);
     }
 }
+
+const char *gb_act_symbol_tex(const gb_act *a)
+{
+    switch (a->kind) {
+    case GB_ACT_SIGMOID: return "\\sigma";
+    case GB_ACT_TANH: return "\\tanh";
+    default: return "g";
+    }
+}

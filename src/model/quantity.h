@@ -80,4 +80,8 @@ double gb_model_compute(const gb_model *m, size_t i, const double *values);
  * override[] (may be NULL) keep the caller's value instead. */
 void gb_model_propagate(const gb_model *m, double *values, const unsigned char *override);
 
+/* The TeX symbol of activation a in the exercise's notation (static text): \sigma for the
+ * sigmoid, \tanh for tanh, "g" for any other (the exercise's generic g(z)). */
+const char *gb_act_symbol_tex(const gb_act *a);
+
 #endif
