@@ -98,6 +98,10 @@ void gb_ctab_free(gb_ctab *t);
 int gb_ctab_text(gb_ctab *t, size_t r, size_t c, gb_face face, const char *utf8);
 int gb_ctab_math(gb_ctab *t, size_t r, size_t c, const char *tex);
 int gb_ctab_num(gb_ctab *t, size_t r, size_t c, const gb_formatted *f);
+/* Fills cell (r, c) with quantity name formatted with fmt (gb_comp_value); returns 0, or
+ * gb_comp_value's error, or GB_EINTERNAL (e set) when the cell cannot be filled. */
+int gb_ctab_value(gb_ctab *t, size_t r, size_t c, const gb_book_ctx *ctx, const char *name,
+                  const char *fmt, gb_err *e);
 /* Renders t into a new figure *out of kind GB_FLOAT_TABLE (origin lower-left) at
  * ctx->font_size; text columns wrap and, if the table still does not fit ctx->text_width, the
  * whole table is set smaller until it does. Errors (e set): GB_EINPUT for a formula the math

@@ -12,16 +12,6 @@
 
 static const char dash[] = "\xE2\x80\x94";   /* em dash: "no value" */
 
-static int put_value(gb_ctab *t, size_t r, size_t c, const gb_book_ctx *ctx, const char *q,
-                     const char *fmt, gb_err *e)
-{
-    gb_formatted f;
-    int rc = gb_comp_value(ctx, q, fmt, &f, e);
-    if (rc) return rc;
-    return gb_ctab_num(t, r, c, &f) ? gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory")
-                                     : 0;
-}
-
 static const gb_quantity *quantity(const gb_book_ctx *ctx, const char *name, gb_err *e)
 {
     long i = gb_model_find(ctx->model, name);
@@ -60,7 +50,7 @@ int gb_comp_gradient_table(const gb_block *b, const gb_book_ctx *ctx, gb_float *
             const gb_quantity *q = quantity(ctx, name, e);
             if (!q) { rc = e ? e->code : GB_EINTERNAL; break; }
             if (gb_ctab_math(t, r, 0, q->symbol)) rc = GB_EINTERNAL;
-            if (!rc) rc = put_value(t, r, 1, ctx, name, FMT_VALUE, e);
+            if (!rc) rc = gb_ctab_value(t, r, 1, ctx, name, FMT_VALUE, e);
             for (size_t c = 2; !rc && c < 6; c++)
                 if (gb_ctab_text(t, r, c, GB_FACE_SERIF, c == 5 ? "" : dash)) rc = GB_EINTERNAL;
         }
@@ -71,13 +61,13 @@ int gb_comp_gradient_table(const gb_block *b, const gb_book_ctx *ctx, gb_float *
         const gb_quantity *q = quantity(ctx, name, e);
         if (!q) { rc = e ? e->code : GB_EINTERNAL; break; }
         if (gb_ctab_math(t, r, 0, q->symbol)) rc = GB_EINTERNAL;
-        if (!rc) rc = put_value(t, r, 1, ctx, name, FMT_VALUE, e);
+        if (!rc) rc = gb_ctab_value(t, r, 1, ctx, name, FMT_VALUE, e);
         snprintf(name, sizeof name, "check.%s.numerical", pname);
-        if (!rc) rc = put_value(t, r, 2, ctx, name, FMT_VALUE, e);
+        if (!rc) rc = gb_ctab_value(t, r, 2, ctx, name, FMT_VALUE, e);
         snprintf(name, sizeof name, "check.%s.error_estimate", pname);
-        if (!rc) rc = put_value(t, r, 3, ctx, name, FMT_ERR, e);
+        if (!rc) rc = gb_ctab_value(t, r, 3, ctx, name, FMT_ERR, e);
         snprintf(name, sizeof name, "check.%s.relative_error", pname);
-        if (!rc) rc = put_value(t, r, 4, ctx, name, FMT_ERR, e);
+        if (!rc) rc = gb_ctab_value(t, r, 4, ctx, name, FMT_ERR, e);
         if (!rc && gb_ctab_text(t, r, 5, GB_FACE_SERIF,
                                 gb_check_verdict_name(ctx->runs->checks[i].verdict)))
             rc = GB_EINTERNAL;

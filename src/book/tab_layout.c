@@ -102,6 +102,15 @@ int gb_ctab_num(gb_ctab *t, size_t r, size_t c, const gb_formatted *f)
     return 0;
 }
 
+int gb_ctab_value(gb_ctab *t, size_t r, size_t c, const gb_book_ctx *ctx, const char *name,
+                  const char *fmt, gb_err *e)
+{
+    gb_formatted f;
+    int rc = gb_comp_value(ctx, name, fmt, &f, e);
+    if (rc) return rc;
+    return gb_ctab_num(t, r, c, &f) ? gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory") : 0;
+}
+
 /* The " × 10^exp" part of a value in scientific notation, as a box: the exponent at script size
  * raised as TeX raises a superscript (about 0.4 em). */
 static int exp_box(const gb_metrics *m, const char *exp_ascii, double size, gb_dlist **dl,

@@ -12,15 +12,6 @@
 
 static int oom(gb_err *e) { return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory"); }
 
-static int num(gb_ctab *t, size_t r, size_t c, const gb_book_ctx *ctx, const char *q,
-               const char *fmt, gb_err *e)
-{
-    gb_formatted f;
-    int rc = gb_comp_value(ctx, q, fmt, &f, e);
-    if (rc) return rc;
-    return gb_ctab_num(t, r, c, &f) ? oom(e) : 0;
-}
-
 static int text(gb_ctab *t, size_t r, size_t c, const char *s, gb_err *e)
 {
     return gb_ctab_text(t, r, c, GB_FACE_SERIF, s) ? oom(e) : 0;
@@ -43,7 +34,7 @@ static int qrow_sym(gb_ctab *t, size_t r, const gb_book_ctx *ctx, const char *q,
     const gb_quantity *qq = gb_model_at(ctx->model, (size_t)i);
     if (gb_ctab_math(t, r, 0, sym ? sym : qq->symbol[0] ? qq->symbol : "?")) return oom(e);
     int rc = text(t, r, 1, qq->desc, e);
-    return rc ? rc : num(t, r, 2, ctx, q, fmt, e);
+    return rc ? rc : gb_ctab_value(t, r, 2, ctx, q, fmt, e);
 }
 
 static int qrow(gb_ctab *t, size_t r, const gb_book_ctx *ctx, const char *q, const char *fmt,
@@ -78,11 +69,12 @@ int gb_comp_model_summary(const gb_block *b, const gb_book_ctx *ctx, gb_float *o
         if (of == 0) snprintf(q, sizeof q, "perceptron.params");
         else snprintf(q, sizeof q, "net.params[%zu]", l);
         if (!(rc = text(t, l, 0, name, e)) && !(rc = text(t, l, 1, shape, e)))
-            rc = num(t, l, 2, ctx, q, FMT_COUNT, e);
+            rc = gb_ctab_value(t, l, 2, ctx, q, FMT_COUNT, e);
     }
     if (!rc) rc = text(t, layers + 1, 0, "Total params", e);
-    if (!rc) rc = num(t, layers + 1, 2, ctx, of == 0 ? "perceptron.params" : "net.params",
-                      FMT_COUNT, e);
+    if (!rc)
+        rc = gb_ctab_value(t, layers + 1, 2, ctx, of == 0 ? "perceptron.params" : "net.params",
+                           FMT_COUNT, e);
     if (!rc) rc = gb_ctab_render(t, ctx, out, e);
     gb_ctab_free(t);
     return rc;
@@ -202,7 +194,7 @@ int gb_comp_training_table(const gb_block *b, const gb_book_ctx *ctx, gb_float *
     if (!rc) rc = text(t, 1, 0, row0, e);
     for (size_t i = 0; !rc && i < nr; i++) {
         rc = text(t, 2 + i, 0, rows[i].label, e);
-        if (!rc) rc = num(t, 2 + i, 1, ctx, rows[i].q, rows[i].fmt, e);
+        if (!rc) rc = gb_ctab_value(t, 2 + i, 1, ctx, rows[i].q, rows[i].fmt, e);
     }
     if (!rc) rc = gb_ctab_render(t, ctx, out, e);
     gb_ctab_free(t);
