@@ -7,6 +7,7 @@
 #include "classroom/class_draw.h"
 #include "util/paths.h"
 #include "classroom/filename.h"
+#include "classroom/pool.h"
 #include "model/quantity.h"
 
 #include <errno.h>
@@ -17,13 +18,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAX_JOBS 256
-
 unsigned gb_batch_default_jobs(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     if (n < 1) return 1;
-    return n > MAX_JOBS ? MAX_JOBS : (unsigned)n;
+    return n > GB_POOL_MAX_THREADS ? GB_POOL_MAX_THREADS : (unsigned)n;
 }
 
 /* ---------------------------------------------------------------- step 1: checks */
@@ -119,7 +118,6 @@ typedef struct batch {
     double *givens;           /* n x ng */
     /* step 4 */
     pthread_mutex_t mu;
-    size_t next;              /* next student for a worker */
     size_t units, units_done; /* progress: students (+ booklet entries) */
     unsigned char *failed;
     int bar_shown;
@@ -335,21 +333,20 @@ static int build_student(batch *b, size_t i, gb_variant_drawer **dw, gb_err *e)
     return rc;
 }
 
-static void *worker(void *arg)
+/* A pool job: student i, with the worker's own drawer in *state (made at its first student). */
+static void student_job(size_t i, void **state, void *ctx)
 {
-    batch *b = arg;
-    gb_variant_drawer *dw = NULL;   /* this thread's own */
-    for (;;) {
-        pthread_mutex_lock(&b->mu);
-        size_t i = b->next++;
-        pthread_mutex_unlock(&b->mu);
-        if (i >= b->n) break;
-        gb_err le = {0};
-        build_student(b, i, &dw, &le);
-        finish(b, i, &le);
-    }
+    batch *b = ctx;
+    gb_variant_drawer *dw = *state;
+    gb_err le = {0};
+    build_student(b, i, &dw, &le);
+    *state = dw;
+    finish(b, i, &le);
+}
+
+static void drawer_free(void *dw)
+{
     gb_variant_drawer_free(dw);
-    return NULL;
 }
 
 /* The class set: the workers build each student's part, the calling thread appends them in
@@ -379,16 +376,14 @@ static int append_booklet(batch *b, gb_err *e)
 static int run_workers(batch *b, gb_batch_report *r, gb_err *e)
 {
     unsigned jobs = b->o->jobs ? b->o->jobs : gb_batch_default_jobs();
-    if (jobs > MAX_JOBS) jobs = MAX_JOBS;
+    if (jobs > GB_POOL_MAX_THREADS) jobs = GB_POOL_MAX_THREADS;
     if (jobs > b->n) jobs = (unsigned)b->n;
     /* The calling thread is one of the workers; with a booklet it appends the parts (light
      * work) besides the workers. */
-    unsigned spawn = b->bk ? jobs : jobs - 1;
-    pthread_t th[MAX_JOBS];
-    unsigned started = 0;
-    for (; started < spawn; started++)
-        if (pthread_create(&th[started], NULL, worker, b) != 0) break;
-    if (b->bk && !started) worker(b);   /* no thread could start: build everything first */
+    gb_pool pool;
+    unsigned started = gb_pool_start(&pool, b->n, b->bk ? jobs : jobs - 1, student_job,
+                                     drawer_free, b);
+    if (b->bk && !started) gb_pool_work(&pool);   /* no thread could start: build all first */
     gb_err be = {0};
     if (b->bk && append_booklet(b, &be)) {
         r->booklet_failed = 1;
@@ -397,8 +392,8 @@ static int run_workers(batch *b, gb_batch_report *r, gb_err *e)
         gb_err_print(&be);
         pthread_mutex_unlock(&b->mu);
     }
-    worker(b);   /* takes whatever is left (all of it if no thread could start) */
-    for (unsigned k = 0; k < started; k++) pthread_join(th[k], NULL);
+    gb_pool_work(&pool);   /* takes whatever is left (all of it if no thread could start) */
+    gb_pool_join(&pool);
     if (b->bar_shown) fputc('\n', stderr);
 
     for (size_t i = 0; i < b->n; i++) r->failed += b->failed[i];

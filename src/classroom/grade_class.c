@@ -6,6 +6,7 @@
 #include "book/graded.h"
 #include "classroom/batch.h"
 #include "classroom/class_draw.h"
+#include "classroom/pool.h"
 #include "util/paths.h"
 #include "util/utf8.h"
 #include "model/exercise.h"
@@ -17,7 +18,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define MAX_JOBS 256
 #define MAX_WARNINGS_PER_SHEET 8
 
 /* An earlier sheet of a student, kept in case the later one turns out to be of another variant. */
@@ -51,8 +51,7 @@ typedef struct cls {
     size_t nq;
     stu *s;
     /* the PDF workers */
-    pthread_mutex_t mu;
-    size_t next;
+    pthread_mutex_t mu;       /* for their messages */
 } cls;
 
 /* ---------------------------------------------------------------- helpers */
@@ -314,24 +313,19 @@ static int build_pdf(const cls *c, size_t i, gb_err *e)
     return rc;
 }
 
-static void *worker(void *arg)
+/* A pool job: student i's graded sheet, when graded. */
+static void pdf_job(size_t i, void **state, void *ctx)
 {
-    cls *c = arg;
-    for (;;) {
+    (void)state;
+    cls *c = ctx;
+    if (!c->s[i].graded) return;
+    gb_err le = {0};
+    if (build_pdf(c, i, &le)) {
+        c->s[i].pdf_failed = 1;    /* only this thread writes student i */
         pthread_mutex_lock(&c->mu);
-        size_t i = c->next++;
+        fail_msg(c->s[i].sheet_path, le.msg);
         pthread_mutex_unlock(&c->mu);
-        if (i >= c->r->count) break;
-        if (!c->s[i].graded) continue;
-        gb_err le = {0};
-        if (build_pdf(c, i, &le)) {
-            c->s[i].pdf_failed = 1;    /* only this thread writes student i */
-            pthread_mutex_lock(&c->mu);
-            fail_msg(c->s[i].sheet_path, le.msg);
-            pthread_mutex_unlock(&c->mu);
-        }
     }
-    return NULL;
 }
 
 static void run_workers(cls *c)
@@ -339,14 +333,9 @@ static void run_workers(cls *c)
     size_t todo = 0;
     for (size_t i = 0; i < c->r->count; i++) todo += (size_t)c->s[i].graded;
     unsigned jobs = c->o->jobs ? c->o->jobs : gb_batch_default_jobs();
-    if (jobs > MAX_JOBS) jobs = MAX_JOBS;
+    if (jobs > GB_POOL_MAX_THREADS) jobs = GB_POOL_MAX_THREADS;
     if (jobs > todo) jobs = todo ? (unsigned)todo : 1;
-    pthread_t th[MAX_JOBS];
-    unsigned started = 0;
-    for (; started + 1 < jobs; started++)   /* the calling thread is the last worker */
-        if (pthread_create(&th[started], NULL, worker, c) != 0) break;
-    worker(c);
-    for (unsigned k = 0; k < started; k++) pthread_join(th[k], NULL);
+    gb_pool_run(c->r->count, jobs, pdf_job, NULL, c);   /* the calling thread is a worker */
 }
 
 /* ---------------------------------------------------------------- the run */

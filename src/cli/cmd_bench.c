@@ -3,6 +3,7 @@
 
 #include "book/document.h"
 #include "classroom/batch.h"
+#include "classroom/pool.h"
 #include "cli/options.h"
 #include "util/datadir.h"
 #include "model/exercise.h"
@@ -133,44 +134,44 @@ typedef struct bk_run {
     const gb_params *p;
     gb_question_spec *qs;
     size_t nq;
-    int n, next, failed;
+    int n, failed;
     gb_booklet_part **parts;
     unsigned char *ready;
     pthread_mutex_t mu;
     pthread_cond_t cv;
 } bk_run;
 
-static void *bk_worker(void *arg)
+/* A pool job: student i's part, with the worker's own drawer in *state (made at its first
+ * student). */
+static void bk_job(size_t i, void **state, void *ctx)
 {
-    bk_run *r = arg;
-    gb_variant_drawer *d = NULL;   /* this thread's own, made at its first student */
-    for (;;) {
-        pthread_mutex_lock(&r->mu);
-        int i = r->next++;
-        pthread_mutex_unlock(&r->mu);
-        if (i >= r->n) break;
-        char id[32];
-        snprintf(id, sizeof id, "%d", i + 1);
-        gb_err e = {0};
-        gb_booklet_part *part = NULL;
-        /* each student's own variant, as `gradbook variants --count N --booklet` draws it */
-        gb_variant v;
-        memset(&v, 0, sizeof v);
-        int rc = d ? 0 : gb_variant_drawer_new(r->p, r->qs, r->nq, &d, &e);
-        if (!rc) rc = gb_variant_drawer_draw(d, "bench", id, NULL, NULL, &v, NULL, &e);
-        gb_student s = {id, id, id, rc ? "00000000" : v.hash, 0};
-        if (!rc) rc = gb_booklet_part_build(r->b, v.params, -1, &s, &part, &e);
-        if (rc) gb_err_print(&e);
-        gb_variant_free(&v);
-        pthread_mutex_lock(&r->mu);
-        r->parts[i] = part;
-        r->ready[i] = 1;
-        if (!part) r->failed = 1;
-        pthread_cond_broadcast(&r->cv);
-        pthread_mutex_unlock(&r->mu);
-    }
+    bk_run *r = ctx;
+    gb_variant_drawer *d = *state;
+    char id[32];
+    snprintf(id, sizeof id, "%zu", i + 1);
+    gb_err e = {0};
+    gb_booklet_part *part = NULL;
+    /* each student's own variant, as `gradbook variants --count N --booklet` draws it */
+    gb_variant v;
+    memset(&v, 0, sizeof v);
+    int rc = d ? 0 : gb_variant_drawer_new(r->p, r->qs, r->nq, &d, &e);
+    *state = d;
+    if (!rc) rc = gb_variant_drawer_draw(d, "bench", id, NULL, NULL, &v, NULL, &e);
+    gb_student s = {id, id, id, rc ? "00000000" : v.hash, 0};
+    if (!rc) rc = gb_booklet_part_build(r->b, v.params, -1, &s, &part, &e);
+    if (rc) gb_err_print(&e);
+    gb_variant_free(&v);
+    pthread_mutex_lock(&r->mu);
+    r->parts[i] = part;
+    r->ready[i] = 1;
+    if (!part) r->failed = 1;
+    pthread_cond_broadcast(&r->cv);
+    pthread_mutex_unlock(&r->mu);
+}
+
+static void bk_drawer_free(void *d)
+{
     gb_variant_drawer_free(d);
-    return NULL;
 }
 
 static int bench_booklet(void)
@@ -215,12 +216,10 @@ static int bench_booklet(void)
         gb_booklet_free(r.b);
         r.b = NULL;
     }
-    pthread_t th[64];
-    unsigned started = 0;
+    gb_pool pool;
     if (!r.b) rc = 1;
-    for (; !rc && started < jobs; started++)
-        if (pthread_create(&th[started], NULL, bk_worker, &r) != 0) break;
-    if (!rc && !started) bk_worker(&r);
+    unsigned started = gb_pool_start(&pool, (size_t)n, rc ? 0 : jobs, bk_job, bk_drawer_free, &r);
+    if (!rc && !started) gb_pool_work(&pool);
     for (int i = 0; !rc && i < n; i++) {
         pthread_mutex_lock(&r.mu);
         while (!r.ready[i]) pthread_cond_wait(&r.cv, &r.mu);
@@ -229,10 +228,8 @@ static int bench_booklet(void)
         pthread_mutex_unlock(&r.mu);
         rc = !part || gb_booklet_append(r.b, part, &e);
     }
-    pthread_mutex_lock(&r.mu);
-    r.next = n;   /* on failure: no more parts */
-    pthread_mutex_unlock(&r.mu);
-    for (unsigned k = 0; k < started; k++) pthread_join(th[k], NULL);
+    gb_pool_stop(&pool);   /* on failure: no more parts */
+    gb_pool_join(&pool);
     if (!rc) rc = gb_booklet_save(r.b, &e);
     double dt = now() - t0;
     gb_booklet_free(r.b);
