@@ -32,7 +32,7 @@ SRC       := $(sort $(wildcard src/*.c src/*/*.c))
 LIB_SRC   := $(filter-out src/main.c,$(SRC))
 OBJ       := $(SRC:%.c=$(BUILD)/%.o)
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
-TEST_SRC  := $(sort $(wildcard tests/test_*.c)) tests/run_tests.c tests/gb_test.c
+TEST_SRC  := $(sort $(wildcard tests/test_*.c)) tests/run_tests.c tests/gb_test.c tests/ref_mlp.c
 TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/registry.o
 BIN       := $(if $(filter 1,$(SANITIZE)),$(BUILD)/gradbook,gradbook)
 TEST_BIN  := $(BUILD)/run_tests
@@ -120,7 +120,8 @@ clean:
 MOD_SRC   ?=
 MOD_TESTS ?=
 MOD_OBJ    = $(MOD_SRC:%.c=$(BUILD)/%.o) $(MOD_TESTS:%.c=$(BUILD)/%.o) \
-             $(BUILD)/tests/run_tests.o $(BUILD)/tests/gb_test.o $(BUILD)/tests/mod_registry.o
+             $(BUILD)/tests/run_tests.o $(BUILD)/tests/gb_test.o $(BUILD)/tests/ref_mlp.o \
+             $(BUILD)/tests/mod_registry.o
 .PHONY: module-test
 $(BUILD)/tests/mod_registry.c: $(MOD_TESTS) FORCE
 	@mkdir -p $(@D)

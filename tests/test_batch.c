@@ -3,6 +3,7 @@
  * answers against an independent long-double computation, duplicates, reproducibility, and a
  * student whose files cannot be written. */
 #include "gb_test.h"
+#include "ref_mlp.h"
 
 #include "classroom/answers.h"
 #include "classroom/batch.h"
@@ -287,12 +288,13 @@ static int run(const gb_params *p, const klass *k, const char *outdir, int bookl
 static const char *const ids3[] = {"../x", "a/b", "s4001"};
 static const char *const names3[] = {"Varga, Nóra", "Παπαδόπουλος Ελένη", "王小明"};
 
-/* An independent long-double forward and backward pass of the 2-2-1 sigmoid network from one
- * student's givens in answers.json, against every answer of that student with that name. */
+/* The independent long-double forward and backward pass of the 2-2-1 sigmoid network
+ * (ref_mlp.h) from one student's givens in answers.json, against every answer of that student
+ * with that name. */
 static int check_student_json(json_t *st, char *why, size_t cap)
 {
     json_t *g = json_object_get(st, "givens");
-    long double x[2], W1[2][2], b1[2], W2[2], b2, y;
+    double x[2], W1[2][2], b1[2], W2[2], b2, y;
     char name[48];
     for (int k = 0; k < 2; k++) {
         snprintf(name, sizeof name, "x[%d]", k);
@@ -310,20 +312,13 @@ static int check_student_json(json_t *st, char *why, size_t cap)
     json_t *jy = json_object_get(g, "y");
     if (!jy) jy = json_object_get(g, "y[0]");
     y = json_real_value(jy);
-    long double a1[2], z1[2];
-    for (int j = 0; j < 2; j++) {
-        z1[j] = W1[j][0] * x[0] + W1[j][1] * x[1] + b1[j];
-        a1[j] = 1.0L / (1.0L + expl(-z1[j]));
-    }
-    long double z2 = W2[0] * a1[0] + W2[1] * a1[1] + b2;
-    long double yh = 1.0L / (1.0L + expl(-z2));
-    long double d2 = (yh - y) * yh * (1 - yh);
+    ref_mlp r;
+    ref_mlp_pass(x, W1, b1, W2, b2, y, &r);
     struct { const char *q; long double v; } want[] = {
-        {"z[1][0]", z1[0]}, {"z[1][1]", z1[1]}, {"a[1][0]", a1[0]}, {"a[1][1]", a1[1]},
-        {"z[2][0]", z2}, {"yhat", yh}, {"C", 0.5L * (yh - y) * (yh - y)}, {"delta[2][0]", d2},
-        {"grad.W[2][0][0]", d2 * a1[0]}, {"grad.W[2][0][1]", d2 * a1[1]},
-        {"delta[1][0]", d2 * W2[0] * a1[0] * (1 - a1[0])},
-        {"grad.W[1][1][1]", d2 * W2[1] * a1[1] * (1 - a1[1]) * x[1]}};
+        {"z[1][0]", r.z1[0]}, {"z[1][1]", r.z1[1]}, {"a[1][0]", r.a1[0]}, {"a[1][1]", r.a1[1]},
+        {"z[2][0]", r.z2}, {"yhat", r.yhat}, {"C", r.C}, {"delta[2][0]", r.delta2},
+        {"grad.W[2][0][0]", r.gW2[0]}, {"grad.W[2][0][1]", r.gW2[1]},
+        {"delta[1][0]", r.delta1[0]}, {"grad.W[1][1][1]", r.gW1[1][1]}};
     json_t *qs = json_object_get(st, "questions");
     size_t matched = 0;
     for (size_t w = 0; w < sizeof want / sizeof want[0]; w++)

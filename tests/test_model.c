@@ -2,6 +2,7 @@
  * network's own forward and backward pass, and every computed quantity recomputable from its
  * inputs through gb_model_compute (what the grader uses). */
 #include "gb_test.h"
+#include "ref_mlp.h"
 
 #include "model/exercise.h"
 #include "model/params.h"
@@ -93,19 +94,16 @@ static void test_worked_example_matches_network(void)
     if (!m) { gb_params_free(p); return; }
     check_against_network(m, &ex);
     check_recompute(m);
-    /* Independent closed form of the loss from the givens alone, in long double. */
-    long double x0 = val(m, "x[0]"), x1 = val(m, "x[1]");
-    long double z10 = (long double)val(m, "W[1][0][0]") * x0 + (long double)val(m, "W[1][0][1]") * x1 +
-                      val(m, "b[1][0]");
-    long double z11 = (long double)val(m, "W[1][1][0]") * x0 + (long double)val(m, "W[1][1][1]") * x1 +
-                      val(m, "b[1][1]");
-    long double a10 = 1 / (1 + expl(-z10)), a11 = 1 / (1 + expl(-z11));
-    long double z2 = (long double)val(m, "W[2][0][0]") * a10 + (long double)val(m, "W[2][0][1]") * a11 +
-                     val(m, "b[2][0]");
-    long double yh = 1 / (1 + expl(-z2));
-    long double C = 0.5L * (yh - val(m, "y")) * (yh - val(m, "y"));
-    GB_ASSERT_REL(val(m, "C"), (double)C, 1e-14);
-    GB_ASSERT_REL(val(m, "yhat"), (double)yh, 1e-15);
+    /* Independent closed form of the loss from the givens alone, in long double (ref_mlp.h). */
+    const double x[2] = {val(m, "x[0]"), val(m, "x[1]")};
+    const double W1[2][2] = {{val(m, "W[1][0][0]"), val(m, "W[1][0][1]")},
+                             {val(m, "W[1][1][0]"), val(m, "W[1][1][1]")}};
+    const double b1[2] = {val(m, "b[1][0]"), val(m, "b[1][1]")};
+    const double W2[2] = {val(m, "W[2][0][0]"), val(m, "W[2][0][1]")};
+    ref_mlp r;
+    ref_mlp_pass(x, W1, b1, W2, val(m, "b[2][0]"), val(m, "y"), &r);
+    GB_ASSERT_REL(val(m, "C"), (double)r.C, 1e-14);
+    GB_ASSERT_REL(val(m, "yhat"), (double)r.yhat, 1e-15);
     /* The step: new.W = W - eta * grad. */
     GB_ASSERT_NEAR(val(m, "new.W[2][0][1]"),
                    val(m, "W[2][0][1]") - val(m, "eta") * val(m, "grad.W[2][0][1]"), 1e-17);

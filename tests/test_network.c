@@ -1,7 +1,9 @@
-/* test_network.c — the fully connected network: the worked example of section 6 against a
- * hand-expanded long-double closed form, shared/cases/02, 07 and 08, gradient checks by central
- * differences on several architectures, Glorot initialisation, parameter indexing and misuse. */
+/* test_network.c — the fully connected network: the worked example of section 6 against the
+ * tests' long-double 2-2-1 reference (ref_mlp.h), shared/cases/02, 07 and 08, gradient checks by
+ * central differences on several architectures, Glorot initialisation, parameter indexing and
+ * misuse. */
 #include "gb_test.h"
+#include "ref_mlp.h"
 
 #include "numerics/network.h"
 #include "numerics/perceptron.h"
@@ -28,9 +30,9 @@ static gb_net *net221(const double W1[4], const double b1[2], const double W2[2]
     return net;
 }
 
-/* Section 6, written out by hand for this one net in long double: every quantity of the forward
- * and backward pass as a closed-form expression in the inputs (the textbook a(1-a) slope is fine
- * here because nothing saturates and long double carries 11 extra bits). */
+/* Section 6 for this one net against the tests' long-double reference (ref_mlp.h): every quantity
+ * of the forward and backward pass as a closed-form expression in the inputs (the textbook a(1-a)
+ * slope is fine here because nothing saturates and long double carries 11 extra bits). */
 static void test_worked_example_section6(void)
 {
     const double x[2] = {0.5, -1.5}, W1[4] = {0.1, -0.2, 0.4, 0.2}, b1[2] = {0.0, -0.1};
@@ -41,41 +43,33 @@ static void test_worked_example_section6(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(t);
 
     /* The same double inputs, promoted: the reference differs only by the net's rounding. */
-    long double X0 = x[0], X1 = x[1], w00 = W1[0], w01 = W1[1], w10 = W1[2], w11 = W1[3];
-    long double B0 = b1[0], B1 = b1[1], v0 = W2[0], v1 = W2[1], c = b2, Y = y;
-    long double z10 = w00 * X0 + w01 * X1 + B0;
-    long double z11 = w10 * X0 + w11 * X1 + B1;
-    long double h0 = sig_ld(z10), h1 = sig_ld(z11);
-    long double z2 = v0 * h0 + v1 * h1 + c;
-    long double yh = sig_ld(z2);
-    long double C = 0.5L * (yh - Y) * (yh - Y);
-    long double d2 = (yh - Y) * yh * (1.0L - yh);
-    long double d10 = d2 * v0 * h0 * (1.0L - h0);
-    long double d11 = d2 * v1 * h1 * (1.0L - h1);
+    const double W1m[2][2] = {{W1[0], W1[1]}, {W1[2], W1[3]}};
+    ref_mlp r;
+    ref_mlp_pass(x, W1m, b1, W2, b2, y, &r);
 
     gb_net_forward(net, x, t);
     gb_net_backward(net, &y, t);
     const double rt = 2e-15;
-    GB_ASSERT_REL(t->z[1][0], (double)z10, rt);
-    GB_ASSERT_REL(t->z[1][1], (double)z11, rt);
-    GB_ASSERT_REL(t->a[1][0], (double)h0, rt);
-    GB_ASSERT_REL(t->a[1][1], (double)h1, rt);
-    GB_ASSERT_REL(t->z[2][0], (double)z2, rt);
-    GB_ASSERT_REL(t->a[2][0], (double)yh, rt);
-    GB_ASSERT_REL(t->C, (double)C, rt);
-    GB_ASSERT_REL(gb_net_loss(net, t, &y), (double)C, rt);
-    GB_ASSERT_REL(t->delta[2][0], (double)d2, rt);
-    GB_ASSERT_REL(t->delta[1][0], (double)d10, rt);
-    GB_ASSERT_REL(t->delta[1][1], (double)d11, rt);
-    GB_ASSERT_REL(t->gW[2][0], (double)(d2 * h0), rt);
-    GB_ASSERT_REL(t->gW[2][1], (double)(d2 * h1), rt);
-    GB_ASSERT_REL(t->gb[2][0], (double)d2, rt);
-    GB_ASSERT_REL(t->gW[1][0], (double)(d10 * X0), rt);
-    GB_ASSERT_REL(t->gW[1][1], (double)(d10 * X1), rt);
-    GB_ASSERT_REL(t->gW[1][2], (double)(d11 * X0), rt);
-    GB_ASSERT_REL(t->gW[1][3], (double)(d11 * X1), rt);
-    GB_ASSERT_REL(t->gb[1][0], (double)d10, rt);
-    GB_ASSERT_REL(t->gb[1][1], (double)d11, rt);
+    GB_ASSERT_REL(t->z[1][0], (double)r.z1[0], rt);
+    GB_ASSERT_REL(t->z[1][1], (double)r.z1[1], rt);
+    GB_ASSERT_REL(t->a[1][0], (double)r.a1[0], rt);
+    GB_ASSERT_REL(t->a[1][1], (double)r.a1[1], rt);
+    GB_ASSERT_REL(t->z[2][0], (double)r.z2, rt);
+    GB_ASSERT_REL(t->a[2][0], (double)r.yhat, rt);
+    GB_ASSERT_REL(t->C, (double)r.C, rt);
+    GB_ASSERT_REL(gb_net_loss(net, t, &y), (double)r.C, rt);
+    GB_ASSERT_REL(t->delta[2][0], (double)r.delta2, rt);
+    GB_ASSERT_REL(t->delta[1][0], (double)r.delta1[0], rt);
+    GB_ASSERT_REL(t->delta[1][1], (double)r.delta1[1], rt);
+    GB_ASSERT_REL(t->gW[2][0], (double)r.gW2[0], rt);
+    GB_ASSERT_REL(t->gW[2][1], (double)r.gW2[1], rt);
+    GB_ASSERT_REL(t->gb[2][0], (double)r.gb2, rt);
+    GB_ASSERT_REL(t->gW[1][0], (double)r.gW1[0][0], rt);
+    GB_ASSERT_REL(t->gW[1][1], (double)r.gW1[0][1], rt);
+    GB_ASSERT_REL(t->gW[1][2], (double)r.gW1[1][0], rt);
+    GB_ASSERT_REL(t->gW[1][3], (double)r.gW1[1][1], rt);
+    GB_ASSERT_REL(t->gb[1][0], (double)r.gb1[0], rt);
+    GB_ASSERT_REL(t->gb[1][1], (double)r.gb1[1], rt);
     GB_ASSERT_MSG(memcmp(t->a[0], x, sizeof x) == 0, "a[0] is a copy of x");
 
     /* The step with eta = 1 (the section's example rate): theta - grad for every parameter. */
@@ -87,8 +81,8 @@ static void test_worked_example_section6(void)
                        *gb_net_param(before, i) - gb_trace_grad(net, t, i), 1e-17);
     /* The section's claim: the step lowers the loss for this sample. */
     gb_net_forward(net, x, t);
-    GB_ASSERT_MSG(gb_net_loss(net, t, &y) < (double)C, "C after step %.17g >= %.17g",
-                  gb_net_loss(net, t, &y), (double)C);
+    GB_ASSERT_MSG(gb_net_loss(net, t, &y) < (double)r.C, "C after step %.17g >= %.17g",
+                  gb_net_loss(net, t, &y), (double)r.C);
     gb_net_free(before);
     gb_trace_free(t);
     gb_net_free(net);

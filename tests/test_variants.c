@@ -3,6 +3,7 @@
  * student roster checked by an independent backpropagation, rule errors, and the stress command's
  * input errors. */
 #include "gb_test.h"
+#include "ref_mlp.h"
 
 #include "cli/commands.h"
 #include "model/exercise.h"
@@ -116,35 +117,6 @@ static int check_reason(const gb_params *p, const gb_question_spec *qs, size_t n
     int rc = gb_variant_check(p, qs, nq, &why, &e);
     GB_ASSERT_MSG(rc == 0, "check: %s", e.msg);
     return rc ? -1 : (int)why;
-}
-
-/* An independent 2-2-1 sigmoid forward and backward pass in long double (its own formulas, not
- * numerics/): z1 = W1 x + b1, a1 = s(z1), yhat = s(W2 a1 + b2), C = (yhat - y)^2 / 2. */
-typedef struct pass {
-    long double z1[2], z2, C, gW1[2][2], gb1[2], gW2[2], gb2;
-} pass;
-
-static long double sig(long double z) { return 1.0L / (1.0L + expl(-z)); }
-
-static void backprop(const double *x, const double *W1, const double *b1, const double *W2,
-                     double b2, double y, pass *r)
-{
-    long double a1[2];
-    for (int j = 0; j < 2; j++) {
-        r->z1[j] = (long double)W1[2 * j] * x[0] + (long double)W1[2 * j + 1] * x[1] + b1[j];
-        a1[j] = sig(r->z1[j]);
-    }
-    r->z2 = (long double)W2[0] * a1[0] + (long double)W2[1] * a1[1] + b2;
-    long double yh = sig(r->z2);
-    r->C = 0.5L * (yh - y) * (yh - y);
-    long double d2 = (yh - y) * yh * (1 - yh);
-    r->gb2 = d2;
-    for (int j = 0; j < 2; j++) {
-        r->gW2[j] = d2 * a1[j];
-        long double d1 = d2 * W2[j] * a1[j] * (1 - a1[j]);
-        r->gb1[j] = d1;
-        for (int k = 0; k < 2; k++) r->gW1[j][k] = d1 * x[k];
-    }
 }
 
 /* ---------------------------------------------------------------- seed and hash */
@@ -460,11 +432,11 @@ static void test_case07_transposed(void)
     GB_ASSERT_REL(ans[3], 0.001499607549, 1e-9);
     GB_ASSERT_MSG(check_reason(a, qs, nq) == GB_REJECT_TRANSPOSED, "Set A, rel 1%%: transposed");
     /* The independent pass agrees that the transposed answer is within 1 % (and 0.05 %). */
-    double x[2] = {0.05, 0.10}, W[4] = {0.15, 0.20, 0.25, 0.30}, Wt[4] = {0.15, 0.25, 0.20, 0.30};
-    double b1[2] = {0.35, 0.35}, W2[2] = {0.40, 0.45};
-    pass r, t;
-    backprop(x, W, b1, W2, 0.60, 0.01, &r);
-    backprop(x, Wt, b1, W2, 0.60, 0.01, &t);
+    double x[2] = {0.05, 0.10}, W[2][2] = {{0.15, 0.20}, {0.25, 0.30}};
+    double Wt[2][2] = {{0.15, 0.25}, {0.20, 0.30}}, b1[2] = {0.35, 0.35}, W2[2] = {0.40, 0.45};
+    ref_mlp r, t;
+    ref_mlp_pass(x, W, b1, W2, 0.60, 0.01, &r);
+    ref_mlp_pass(x, Wt, b1, W2, 0.60, 0.01, &t);
     GB_ASSERT_MSG(fabsl(t.gW1[1][1] - r.gW1[1][1]) < 0.0005L * fabsl(r.gW1[1][1]),
                   "independent: Set A transposed within 0.05 %%");
     /* Through the draw (nothing drawn: every attempt is the same): one draw, rejected. */
@@ -547,9 +519,10 @@ static void test_saturation_and_low_loss(void)
     gb_question_spec qs[16];
     size_t nq = all_gradients(qs, ".4f", "rel:0.5%");
     /* Independently: Set B has z1 = (1.2, 0.4) and C = (1 - 0.5862519141)^2 / 2 = 0.0856. */
-    double x[2] = {1, -2}, W[4] = {0.5, -0.3, 0.8, 0.1}, b1[2] = {0.1, -0.2}, W2[2] = {0.7, -0.4};
-    pass r;
-    backprop(x, W, b1, W2, 0.05, 1, &r);
+    double x[2] = {1, -2}, W[2][2] = {{0.5, -0.3}, {0.8, 0.1}}, b1[2] = {0.1, -0.2};
+    double W2[2] = {0.7, -0.4};
+    ref_mlp r;
+    ref_mlp_pass(x, W, b1, W2, 0.05, 1, &r);
     GB_ASSERT_NEAR((double)r.z1[0], 1.2, 1e-12);
     GB_ASSERT_REL((double)r.C, 0.5 * (1 - 0.5862519141) * (1 - 0.5862519141), 1e-9);
     struct { const char *rules; int want; } cases[] = {
@@ -669,10 +642,11 @@ static void test_roster_300(void)
         GB_ASSERT_MSG(!unread, "draw %s reads back: %s", key, e.msg);
         if (unread) { gb_variant_free(&v); continue; }
         /* Independent checks of every degeneracy the case lists. */
-        pass r, t;
-        double Wt[4] = {W1[0], W1[2], W1[1], W1[3]};
-        backprop(x, W1, b1, W2, b2, y, &r);
-        backprop(x, Wt, b1, W2, b2, y, &t);
+        ref_mlp r, t;
+        double W[2][2] = {{W1[0], W1[1]}, {W1[2], W1[3]}};
+        double Wt[2][2] = {{W1[0], W1[2]}, {W1[1], W1[3]}};   /* W1 transposed */
+        ref_mlp_pass(x, W, b1, W2, b2, y, &r);
+        ref_mlp_pass(x, Wt, b1, W2, b2, y, &t);
         int ok = x[0] != 0 && x[1] != 0 && W2[0] != 0 && W2[1] != 0;
         long double g[9] = {r.gW1[0][0], r.gW1[0][1], r.gW1[1][0], r.gW1[1][1], r.gb1[0],
                             r.gb1[1], r.gW2[0], r.gW2[1], r.gb2};
