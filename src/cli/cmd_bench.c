@@ -68,7 +68,7 @@ static int bench_check(void)
         gb_err e = {0};
         gb_params *p = NULL;
         gb_exercise ex;
-        if (gb_cli_load_params(&o, &p, &e) || gb_exercise_load(&ex, p, -1, &e)) {
+        if (gb_cli_load_params(&o, &p, NULL, &e) || gb_exercise_load(&ex, p, -1, &e)) {
             gb_err_print(&e);
             gb_params_free(p);
             return 1;
@@ -97,7 +97,7 @@ static int doc_setup(const char *template_rel, char *tpl, size_t cap, char *out,
     if (fd < 0) return 1;
     close(fd);
     gb_data_path(template_rel, tpl, cap);
-    if (gb_cli_load_params(&o, p, &e)) {
+    if (gb_cli_load_params(&o, p, NULL, &e)) {
         gb_err_print(&e);
         unlink(out);
         return 1;

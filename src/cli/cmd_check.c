@@ -150,7 +150,7 @@ int gb_cmd_check(int argc, char **argv)
                           GB_OPT_PARAMS | GB_OPT_SET | GB_OPT_SEED | GB_OPT_JSON | GB_OPT_STEP,
                           &o, &e);
     if (rc) { gb_err_print(&e); fputs(usage, stderr); return rc; }
-    if ((rc = gb_cli_load_params(&o, &p, &e))) goto out;
+    if ((rc = gb_cli_load_params(&o, &p, NULL, &e))) goto out;
     if ((rc = gb_exercise_load(&ex, p, o.seed, &e))) goto out;
     m = gb_exercise_model(&ex);
     size_t n = gb_net_param_count(ex.net);

@@ -86,10 +86,9 @@ int gb_cmd_grade(int argc, char **argv)
     }
 
     /* Data paths are resolved here, before any worker thread starts (datadir.c caches). */
-    char ws_tpl[4096], graded_tpl[4096], def_params[4096];
+    char ws_tpl[4096], graded_tpl[4096];
     if (gb_data_path("templates/worksheet.ini", ws_tpl, sizeof ws_tpl) ||
-        gb_data_path("templates/graded.ini", graded_tpl, sizeof graded_tpl) ||
-        gb_data_path("chapters/exercise3.ini", def_params, sizeof def_params)) {
+        gb_data_path("templates/graded.ini", graded_tpl, sizeof graded_tpl)) {
         fputs("gradbook: grade: data path too long\n", stderr);
         free(opt);
         free((void *)files);
@@ -100,8 +99,7 @@ int gb_cmd_grade(int argc, char **argv)
     gb_submission_list subs = {0};
     time_t date = 0;
     gb_roster_opts ro = {o.delimiter, 0};
-    if ((rc = gb_cli_load_params(&o, &p, &e)) ||
-        (rc = gb_doc_date(o.params_path ? o.params_path : def_params, &date, &e)) ||
+    if ((rc = gb_cli_load_params(&o, &p, &date, &e)) ||
         (rc = gb_roster_read(o.roster, &ro, &roster, &e)) ||
         (rc = gb_submissions_collect(files, nfiles, &subs, &e))) {
         gb_err_print(&e);

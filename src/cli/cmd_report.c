@@ -22,14 +22,12 @@ int gb_cmd_report(int argc, char **argv)
                           GB_OPT_PARAMS | GB_OPT_SET | GB_OPT_SEED | GB_OPT_OUTPUT | GB_OPT_TEMPLATE,
                           &o, &e);
     if (rc) { gb_err_print(&e); fputs(usage, stderr); return rc; }
-    char tpl[4096], def_params[4096];
+    char tpl[4096];
     if (o.template_path) snprintf(tpl, sizeof tpl, "%s", o.template_path);
     else gb_data_path("templates/report.ini", tpl, sizeof tpl);
-    gb_data_path("chapters/exercise3.ini", def_params, sizeof def_params);
     gb_params *p = NULL;
     time_t date = 0;
-    if ((rc = gb_cli_load_params(&o, &p, &e)) ||
-        (rc = gb_doc_date(o.params_path ? o.params_path : def_params, &date, &e))) {
+    if ((rc = gb_cli_load_params(&o, &p, &date, &e))) {
         gb_err_print(&e);
         gb_params_free(p);
         return rc;

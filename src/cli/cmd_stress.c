@@ -228,7 +228,7 @@ int gb_cmd_stress(int argc, char **argv)
     gb_variant_stats st = {0};
     drawn_ctx d = {0};
 
-    rc = gb_cli_load_params(&o, &p, &e);
+    rc = gb_cli_load_params(&o, &p, NULL, &e);
     if (!rc && !template_path) {
         if (gb_data_path("templates/worksheet.ini", tpl, sizeof tpl) != 0)
             rc = gb_err_set(&e, GB_EINTERNAL, NULL, 0, 0, "data path too long");

@@ -71,17 +71,15 @@ int gb_cmd_variants(int argc, char **argv)
     if (rc) { gb_err_print(&e); fputs(usage, stderr); return rc; }
 
     /* Every data path is resolved here, before any worker thread starts (datadir.c caches). */
-    char ws_tpl[4096], key_tpl[4096], def_params[4096];
+    char ws_tpl[4096], key_tpl[4096];
     if (gb_data_path("templates/worksheet.ini", ws_tpl, sizeof ws_tpl) ||
-        gb_data_path("templates/key.ini", key_tpl, sizeof key_tpl) ||
-        gb_data_path("chapters/exercise3.ini", def_params, sizeof def_params)) {
+        gb_data_path("templates/key.ini", key_tpl, sizeof key_tpl)) {
         fputs("gradbook: variants: data path too long\n", stderr);
         return GB_EINTERNAL;
     }
     gb_params *p = NULL;
     time_t date = 0;
-    if ((rc = gb_cli_load_params(&o, &p, &e)) ||
-        (rc = gb_doc_date(o.params_path ? o.params_path : def_params, &date, &e))) {
+    if ((rc = gb_cli_load_params(&o, &p, &date, &e))) {
         gb_err_print(&e);
         gb_params_free(p);
         return rc;

@@ -1,6 +1,8 @@
 /* options.c — parsing the options common to gradbook's commands. */
 #include "cli/options.h"
 
+#include "book/document.h"
+
 #include "util/datadir.h"
 #include "util/utf8.h"
 
@@ -140,7 +142,7 @@ int gb_cli_parse(const char *cmd, int argc, char **argv, int first, int allowed,
     return 0;
 }
 
-int gb_cli_load_params(const gb_cli *o, gb_params **out, gb_err *e)
+int gb_cli_load_params(const gb_cli *o, gb_params **out, time_t *date, gb_err *e)
 {
     char def[4096];
     const char *path = o->params_path;
@@ -179,6 +181,7 @@ int gb_cli_load_params(const gb_cli *o, gb_params **out, gb_err *e)
                     "that one, e.g. --set 'variants.%s=...'", set, key, file, line, key);
         }
     }
+    if (!rc && date) rc = gb_doc_date(path, date, e);
     if (rc) { gb_params_free(p); return rc; }
     *out = p;
     return 0;

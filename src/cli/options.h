@@ -7,6 +7,7 @@
 #include "util/diag.h"
 
 #include <stddef.h>
+#include <time.h>
 
 #define GB_CLI_MAX_SETS 256
 
@@ -44,7 +45,10 @@ int gb_cli_parse(const char *cmd, int argc, char **argv, int first, int allowed,
                  gb_err *e);
 
 /* Loads the parameters file (o->params_path or the default) and applies every --set in order.
- * *out is owned by the caller (gb_params_free). */
-int gb_cli_load_params(const gb_cli *o, gb_params **out, gb_err *e);
+ * *out is owned by the caller (gb_params_free). When date is not NULL, *date is the documents'
+ * date for that file (gb_doc_date: SOURCE_DATE_EPOCH, else the file's time). Errors: those of
+ * gb_params_load, gb_params_set and gb_doc_date (GB_EINPUT), GB_EINTERNAL for out of memory or a
+ * data path too long; *out is then left unset. */
+int gb_cli_load_params(const gb_cli *o, gb_params **out, time_t *date, gb_err *e);
 
 #endif
