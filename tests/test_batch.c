@@ -3,6 +3,7 @@
  * answers against an independent long-double computation, duplicates, reproducibility, and a
  * student whose files cannot be written. */
 #include "gb_test.h"
+#include "gb_test_params.h"
 #include "ref_mlp.h"
 
 #include "classroom/answers.h"
@@ -240,18 +241,6 @@ static void test_answer_sheet(void)
 
 /* ---------------------------------------------------------------- the batch */
 
-static gb_params *exercise_params(void)
-{
-    gb_params *p = gb_params_new();
-    gb_err e = {0};
-    if (gb_params_load(p, gb_test_path("chapters/exercise3.ini"), &e) != 0) {
-        GB_ASSERT_MSG(0, "load exercise3.ini: %s", e.msg);
-        gb_params_free(p);
-        return NULL;
-    }
-    return p;
-}
-
 typedef struct klass {
     const char *ids[8];
     const char *names[8];
@@ -349,7 +338,7 @@ static int check_student_json(json_t *st, char *why, size_t cap)
 
 static void test_batch_small_class(void)
 {
-    gb_params *p = exercise_params();
+    gb_params *p = gb_test_exercise_params();
     if (!p) return;
     char top[64], out[128], one[128], path[512], path2[512];
     gb_test_tmpdir("batch", top, sizeof top);
@@ -443,7 +432,7 @@ static void test_batch_small_class(void)
 
 static void test_batch_failing_student(void)
 {
-    gb_params *p = exercise_params();
+    gb_params *p = gb_test_exercise_params();
     if (!p) return;
     char top[64], out[128], path[512];
     gb_test_tmpdir("batch", top, sizeof top);
@@ -481,7 +470,7 @@ static void test_batch_failing_student(void)
 /* Checks: nothing is written (the output folder is not even created). */
 static void test_batch_bad_class(void)
 {
-    gb_params *p = exercise_params();
+    gb_params *p = gb_test_exercise_params();
     if (!p) return;
     char top[64], out[128];
     gb_test_tmpdir("batch", top, sizeof top);

@@ -1,6 +1,7 @@
 /* test_booklet.c — class sets (book/document.h): parts built by worker threads and appended in
  * roster order, odd-page starts, one outline entry per student, volumes for large classes. */
 #include "gb_test.h"
+#include "gb_test_params.h"
 
 #include "book/document.h"
 #include "model/params.h"
@@ -10,19 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static gb_params *load_params(void)
-{
-    gb_err e = {0};
-    gb_params *p = gb_params_new();
-    int rc = p ? gb_params_load(p, gb_test_path("chapters/exercise3.ini"), &e) : 1;
-    GB_ASSERT_MSG(rc == 0, "parameters: %s", e.msg);
-    if (rc) {
-        gb_params_free(p);
-        return NULL;
-    }
-    return p;
-}
 
 /* Pages of a PDF by pdfinfo, -1 when it cannot be read. */
 static int pdf_pages(const char *path)
@@ -71,7 +59,7 @@ static void *build_parts(void *arg)
  * into volumes of two: three files; each student starts on an odd page of their volume. */
 static void test_volumes_from_threads(void)
 {
-    gb_params *p = load_params();
+    gb_params *p = gb_test_exercise_params();
     if (!p) return;
     char dir[256];
     gb_test_tmpdir("booklet", dir, sizeof dir);
@@ -129,7 +117,7 @@ static void test_volumes_from_threads(void)
 /* A class no larger than a volume: one file stem.pdf. */
 static void test_single_file(void)
 {
-    gb_params *p = load_params();
+    gb_params *p = gb_test_exercise_params();
     if (!p) return;
     char dir[256];
     gb_test_tmpdir("booklet1", dir, sizeof dir);
@@ -182,7 +170,7 @@ static int build_set(const gb_params *p, const char *stem, size_t students, size
  * another class is left beside it. */
 static void test_stale_sets_removed(void)
 {
-    gb_params *p = load_params();
+    gb_params *p = gb_test_exercise_params();
     if (!p) return;
     char dir[256], stem[300], path[320];
     gb_test_tmpdir("booklet2", dir, sizeof dir);

@@ -2,6 +2,7 @@
  * network's own forward and backward pass, and every computed quantity recomputable from its
  * inputs through gb_model_compute (what the grader uses). */
 #include "gb_test.h"
+#include "gb_test_params.h"
 #include "ref_mlp.h"
 
 #include "model/exercise.h"
@@ -13,15 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static gb_params *load_default(void)
-{
-    gb_params *p = gb_params_new();
-    gb_err e = {0};
-    int rc = gb_params_load(p, gb_test_path("chapters/exercise3.ini"), &e);
-    GB_ASSERT_MSG(rc == 0, "load chapters/exercise3.ini: %s", e.msg);
-    return p;
-}
 
 static gb_model *build(gb_params *p, gb_exercise *ex)
 {
@@ -88,7 +80,7 @@ static void check_recompute(const gb_model *m)
 
 static void test_worked_example_matches_network(void)
 {
-    gb_params *p = load_default();
+    gb_params *p = gb_test_exercise_params();
     gb_exercise ex;
     gb_model *m = build(p, &ex);
     if (!m) { gb_params_free(p); return; }
@@ -121,7 +113,7 @@ static void test_other_shapes_and_activations(void)
          "x=[1, -2, 0.5]", "y=[0, 1]"},
     };
     for (size_t s = 0; s < sizeof sets / sizeof sets[0]; s++) {
-        gb_params *p = load_default();
+        gb_params *p = gb_test_exercise_params();
         gb_err e = {0};
         int rc = 0;
         for (size_t i = 0; i < 4 && sets[s][i]; i++) rc |= gb_params_set(p, sets[s][i], &e);
@@ -186,7 +178,7 @@ static void test_glorot_network_when_no_weights(void)
 /* The grader's use: change an upstream value, recompute downstream from it. */
 static void test_carry_forward_recompute(void)
 {
-    gb_params *p = load_default();
+    gb_params *p = gb_test_exercise_params();
     gb_exercise ex;
     gb_model *m = build(p, &ex);
     if (!m) { gb_params_free(p); return; }
@@ -212,7 +204,7 @@ static void test_carry_forward_recompute(void)
 
 static void test_perceptron_both_ways(void)
 {
-    gb_params *p = load_default();
+    gb_params *p = gb_test_exercise_params();
     gb_exercise ex;
     gb_model *m = build(p, &ex);
     if (!m) { gb_params_free(p); return; }

@@ -3,6 +3,7 @@
  * student roster checked by an independent backpropagation, rule errors, and the stress command's
  * input errors. */
 #include "gb_test.h"
+#include "gb_test_params.h"
 #include "ref_mlp.h"
 
 #include "cli/commands.h"
@@ -44,15 +45,6 @@ static gb_params *load_text(const char *text)
     gb_err e = {0};
     int rc = gb_params_load(p, tmp_path, &e);
     GB_ASSERT_MSG(rc == 0, "load: %s", e.msg);
-    return p;
-}
-
-static gb_params *load_default(void)
-{
-    gb_params *p = gb_params_new();
-    gb_err e = {0};
-    int rc = gb_params_load(p, gb_test_path("chapters/exercise3.ini"), &e);
-    GB_ASSERT_MSG(rc == 0, "load chapters/exercise3.ini: %s", e.msg);
     return p;
 }
 
@@ -148,7 +140,7 @@ static void test_seed_derivation(void)
 
 static void test_reproducible(void)
 {
-    gb_params *p = load_default();
+    gb_params *p = gb_test_exercise_params();
     gb_question_spec qs[16];
     size_t nq = all_gradients(qs, ".4f", "rel:0.5%");
     gb_variant v1, v2, v3;
@@ -207,7 +199,7 @@ static int refuse_all(const char *givens, void *ctx)
  * variants (and rejection counts) of gb_variant_draw: no draw depends on the draws before it. */
 static void test_drawer_reuse(void)
 {
-    gb_params *p = load_default();
+    gb_params *p = gb_test_exercise_params();
     gb_question_spec qs[16];
     size_t nq = all_gradients(qs, ".4f", "rel:0.5%");
     gb_err e = {0};
@@ -261,7 +253,7 @@ static int on_grid(double v, double lo, double hi, double step, int d)
 
 static void test_on_grid(void)
 {
-    gb_params *p = load_default();
+    gb_params *p = gb_test_exercise_params();
     gb_question_spec qs[16];
     size_t nq = all_gradients(qs, ".4f", "rel:0.5%");
     size_t seen_x[9] = {0};
@@ -615,7 +607,7 @@ static int taken_cb(const char *givens, void *ctx)
 
 static void test_roster_300(void)
 {
-    gb_params *p = load_default();
+    gb_params *p = gb_test_exercise_params();
     gb_question_spec qs[16];
     size_t nq = all_gradients(qs, ".4f", "rel:0.5%");
     enum { N = 300 };
@@ -684,7 +676,7 @@ static void test_roster_300(void)
 
 static void test_duplicate_callback(void)
 {
-    gb_params *p = load_default();
+    gb_params *p = gb_test_exercise_params();
     gb_question_spec qs[16];
     size_t nq = all_gradients(qs, ".4f", "rel:0.5%");
     seen s = {NULL, 0, 0, 1};
@@ -710,7 +702,7 @@ static void test_duplicate_callback(void)
 
 static void test_max_draws(void)
 {
-    gb_params *p = load_default();
+    gb_params *p = gb_test_exercise_params();
     gb_question_spec qs[16];
     size_t nq = all_gradients(qs, ".4f", "rel:0.5%");
     gb_err e = {0};
