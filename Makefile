@@ -20,7 +20,7 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla
 CFLAGS  ?= $(OPT) -g
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -DGB_DATADIR=\"$(PREFIX)/share/gradbook\" $(WARN) $(CFLAGS) -MMD -MP -Isrc \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS  = -lhpdf -lcsv $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+LDLIBS  = -lhpdf -lz -lcsv $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 
 ifeq ($(SANITIZE),1)
   override BUILD := $(BUILD)-asan

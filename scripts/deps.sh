@@ -13,6 +13,7 @@ need gcc              /usr/bin/gcc /usr/bin/cc
 need make             /usr/bin/make
 need pkg-config       /usr/bin/pkg-config
 need libhpdf-dev      /usr/include/hpdf.h
+need zlib1g-dev       /usr/include/zlib.h
 need libgsl-dev       /usr/include/gsl/gsl_deriv.h
 need libcunit1-dev    /usr/include/CUnit/Basic.h
 need libcmark-gfm-dev /usr/include/cmark-gfm.h

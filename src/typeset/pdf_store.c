@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 #include <unistd.h>
 
 typedef struct page_rec {
@@ -32,6 +33,8 @@ struct gb_store {
     size_t mem;         /* compressed bytes held in memory */
     FILE *spill;        /* the temporary file, NULL until needed */
     off_t spill_len;
+    z_stream zs;        /* the page compressor, made at the first page, reset for each */
+    int zs_ready;
 };
 
 gb_store *gb_store_new(HPDF_Doc pdf)
@@ -47,6 +50,7 @@ void gb_store_free(gb_store *s)
     for (size_t i = 0; i < s->n; i++) free(s->pages[i].z);
     free(s->pages);
     if (s->spill) fclose(s->spill);
+    if (s->zs_ready) deflateEnd(&s->zs);
     free(s);
 }
 
@@ -162,24 +166,49 @@ int gb_deflate_stream(HPDF_Doc pdf, HPDF_Stream src, unsigned char **out, size_t
     return 0;
 }
 
-/* content[0..len) deflated into *out (malloc'ed, *outlen bytes). 0 or GB_EINTERNAL. */
-int gb_deflate(HPDF_Doc pdf, const void *content, size_t len, unsigned char **out,
-               size_t *outlen, gb_err *e)
+/* ---- compressing a page's content: zlib ---- */
+
+/* content[0..len) deflated into *out (malloc'ed, *outlen bytes) with s's compressor, which is
+ * made once (deflateInit2: GB_STORE_ZLEVEL, 32 KB window, memLevel GB_STORE_ZMEMLEVEL) and reset
+ * for every page (deflateReset): the window and hash tables are allocated once per document,
+ * not per page. zlib's output depends only on the bytes and these settings, so pages stay
+ * reproducible. 0 or GB_EINTERNAL. */
+static int deflate_page(gb_store *s, const void *content, size_t len, unsigned char **out,
+                        size_t *outlen, gb_err *e)
 {
     *out = NULL;
     *outlen = 0;
     if (!len) return 0;
     if (len > 0x7FFFFFFF) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "page content too large");
-    page_rec r;
-    memset(&r, 0, sizeof r);
-    r.z = (unsigned char *)(uintptr_t)content;   /* only read */
-    r.zlen = len;
-    r.fd = -1;
-    HPDF_Stream src = HPDF_CallbackReader_New(pdf->mmgr, p_read, p_seek, p_tell, p_size, &r);
-    if (!src) return oom(e);
-    int rc = gb_deflate_stream(pdf, src, out, outlen, e);
-    HPDF_Stream_Free(src);
-    return rc;
+    int zr;
+    if (!s->zs_ready) {
+        memset(&s->zs, 0, sizeof s->zs);
+        zr = deflateInit2(&s->zs, GB_STORE_ZLEVEL, Z_DEFLATED, 15, GB_STORE_ZMEMLEVEL,
+                          Z_DEFAULT_STRATEGY);
+        if (zr == Z_MEM_ERROR) return oom(e);
+        if (zr != Z_OK)
+            return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "zlib cannot start compressing (%d)", zr);
+        s->zs_ready = 1;
+    } else if ((zr = deflateReset(&s->zs)) != Z_OK) {
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "zlib cannot reset its compressor (%d)", zr);
+    }
+    uLong cap = deflateBound(&s->zs, (uLong)len);
+    unsigned char *z = malloc(cap);
+    if (!z) return oom(e);
+    s->zs.next_in = (Bytef *)(uintptr_t)content;   /* only read */
+    s->zs.avail_in = (uInt)len;
+    s->zs.next_out = z;
+    s->zs.avail_out = (uInt)cap;
+    zr = deflate(&s->zs, Z_FINISH);
+    if (zr != Z_STREAM_END) {   /* deflateBound's room always suffices: a zlib failure */
+        free(z);
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "zlib cannot compress a page (%d)", zr);
+    }
+    size_t n = (size_t)s->zs.total_out;
+    unsigned char *fit = realloc(z, n);   /* keep what was written, not deflateBound's slack */
+    *out = fit ? fit : z;
+    *outlen = n;
+    return 0;
 }
 
 /* ---- keeping ---- */
@@ -234,7 +263,7 @@ int gb_store_add(gb_store *s, double w, double h, const char *content, size_t le
 {
     unsigned char *z;
     size_t zlen;
-    if (gb_deflate(s->pdf, content, len, &z, &zlen, e)) return -1;
+    if (deflate_page(s, content, len, &z, &zlen, e)) return -1;
     page_rec *r = append(s);
     if (!r) {
         free(z);

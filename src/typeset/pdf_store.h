@@ -1,6 +1,6 @@
 /* pdf_store.h — the finished pages of one PDF document before it is saved: each page's content
- * stream compressed at once (libharu's deflate, HPDF_Stream_WriteToStream with
- * HPDF_STREAM_FILTER_FLATE_DECODE), kept in memory up to GB_STORE_MEMORY bytes and in an
+ * stream compressed at once (zlib's deflate, the FlateDecode of ISO 32000-1 7.4.4; see
+ * GB_STORE_ZLEVEL), kept in memory up to GB_STORE_MEMORY bytes and in an
  * unlinked temporary file beyond, and attached to libharu pages only when the document is
  * saved. So a class set of any size holds a few dozen bytes per page in memory, not the page
  * (LIBRARIES.md 2.1: libharu keeps a whole document in memory until it is saved), and pages can
@@ -17,6 +17,15 @@
 
 /* Compressed content beyond this many bytes goes to the temporary file. */
 #define GB_STORE_MEMORY ((size_t)4 << 20)
+
+/* zlib's level and memLevel for page content (zlib.h, deflateInit2). Level 1 deflates a
+ * worksheet's content (~70 KB of operators, mostly two-byte glyph codes) 2.3 times faster than
+ * libharu's fixed Z_DEFAULT_COMPRESSION (6) for ~17 % larger streams (a class set: 23 KB instead
+ * of 20 KB a student); memLevel 6 (a 16 KB hash table instead of 64 KB) costs 1 % in size and
+ * clears a quarter of the memory per page. Deflating was 37 % of a class-set student's work at
+ * level 6. Font programs are still compressed by libharu (gb_deflate_stream), once per subset. */
+#define GB_STORE_ZLEVEL 1
+#define GB_STORE_ZMEMLEVEL 6
 
 typedef struct gb_store gb_store;
 
@@ -55,15 +64,10 @@ const char *gb_store_font_name(unsigned k, char buf[8]);
 int gb_store_to_pages(gb_store *s, HPDF_Font (*font_of)(void *ctx, unsigned k), void *ctx,
                       HPDF_Page *pages, gb_err *e);
 
-/* content[0..len) compressed with libharu's deflate (HPDF_Stream_WriteToStream with
- * HPDF_STREAM_FILTER_FLATE_DECODE, zlib's default level) using pdf's memory manager: *out is
- * malloc'ed (caller frees), *outlen bytes; NULL and 0 for empty content. 0 or GB_EINTERNAL. */
-int gb_deflate(HPDF_Doc pdf, const void *content, size_t len, unsigned char **out,
-               size_t *outlen, gb_err *e);
-
-/* gb_deflate of every byte of src (a readable libharu stream of pdf, e.g. an HPDF_MemStream;
- * borrowed, read from its start, left at its end): the same bytes give the same output as
- * gb_deflate. *out is malloc'ed (caller frees), *outlen bytes; NULL and 0 for an empty stream.
+/* Every byte of src (a readable libharu stream of pdf, e.g. an HPDF_MemStream; borrowed, read
+ * from its start, left at its end) compressed with libharu's deflate (HPDF_Stream_WriteToStream
+ * with HPDF_STREAM_FILTER_FLATE_DECODE, zlib's default level) using pdf's memory manager: for
+ * font programs. *out is malloc'ed (caller frees), *outlen bytes; NULL and 0 for an empty stream.
  * 0 or GB_EINTERNAL (out of memory, or a libharu error: the message gives its code). */
 int gb_deflate_stream(HPDF_Doc pdf, HPDF_Stream src, unsigned char **out, size_t *outlen,
                       gb_err *e);
