@@ -164,14 +164,19 @@ int gb_dl_link(gb_dlist *dl, double x, double y, double w, double h, int dest)
     return 0;
 }
 
-int gb_dl_append(gb_dlist *dst, const gb_dlist *src, double dx, double dy)
+/* src's items appended to dst: moved by (dx, dy) when move, else copied exactly (x + 0.0 would
+ * turn -0.0 into +0.0). */
+static int append(gb_dlist *dst, const gb_dlist *src, int move, double dx, double dy)
 {
+    if (!move) dx = dy = 0;
+#define MX(v) (move ? (v) + dx : (v))
+#define MY(v) (move ? (v) + dy : (v))
     for (size_t i = 0; i < src->n; i++) {
         const gb_item *s = &src->items[i];
         int rc = 0;
         switch (s->kind) {
         case GB_ITEM_TEXT:
-            rc = gb_dl_text(dst, s->face, s->size, s->x + dx, s->y + dy, s->text, s->len, s->color);
+            rc = gb_dl_text(dst, s->face, s->size, MX(s->x), MY(s->y), s->text, s->len, s->color);
             break;
         case GB_ITEM_PATH: {
             /* the moved points are written straight into dst's memory */
@@ -179,22 +184,39 @@ int gb_dl_append(gb_dlist *dst, const gb_dlist *src, double dx, double dy)
                                   s->do_stroke ? &s->stroke : NULL);
             if (!p) return -1;
             for (size_t k = 0; k < s->npts; k++) {
-                p[2 * k] = s->xy[2 * k] + dx;
-                p[2 * k + 1] = s->xy[2 * k + 1] + dy;
+                p[2 * k] = MX(s->xy[2 * k]);
+                p[2 * k + 1] = MY(s->xy[2 * k + 1]);
             }
             break;
         }
         case GB_ITEM_CIRCLE:
-            rc = gb_dl_circle(dst, s->x + dx, s->y + dy, s->r, s->do_fill ? &s->fill : NULL,
+            rc = gb_dl_circle(dst, MX(s->x), MY(s->y), s->r, s->do_fill ? &s->fill : NULL,
                               s->do_stroke ? &s->stroke : NULL);
             break;
         case GB_ITEM_LINK:
-            rc = gb_dl_link(dst, s->x + dx, s->y + dy, s->w, s->h, s->dest);
+            rc = gb_dl_link(dst, MX(s->x), MY(s->y), s->w, s->h, s->dest);
             break;
         }
         if (rc) return rc;
     }
+#undef MX
+#undef MY
     return 0;
+}
+
+int gb_dl_append(gb_dlist *dst, const gb_dlist *src, double dx, double dy)
+{
+    return append(dst, src, 1, dx, dy);
+}
+
+gb_dlist *gb_dlist_copy(const gb_dlist *src)
+{
+    gb_dlist *dl = gb_dlist_new();
+    if (dl && src && append(dl, src, 0, 0, 0)) {
+        gb_dlist_free(dl);
+        return NULL;
+    }
+    return dl;
 }
 
 static void grow(gb_bbox *b, int *first, double x0, double y0, double x1, double y1)

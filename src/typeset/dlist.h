@@ -87,6 +87,10 @@ int gb_dl_link(gb_dlist *dl, double x, double y, double w, double h, int dest);
  * then holds the items appended before). */
 int gb_dl_append(gb_dlist *dst, const gb_dlist *src, double dx, double dy);
 
+/* A new list holding exact copies of src's items (every coordinate bit for bit, -0.0 included);
+ * src NULL gives an empty list. NULL when out of memory. Free with gb_dlist_free. */
+gb_dlist *gb_dlist_copy(const gb_dlist *src);
+
 /* Bounding box of all items (text boxes from metrics m: advance x [-descent, ascent]); an empty
  * list gives all zeros. */
 gb_bbox gb_dlist_bbox(const gb_dlist *dl, const gb_metrics *m);

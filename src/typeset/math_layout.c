@@ -2,6 +2,7 @@
  * Every node becomes a box whose drawing is a contiguous range of one shared item array, placed
  * by translating that range; so a formula costs a few amortised allocations, not one per glyph. */
 #include "typeset/math_layout.h"
+#include "typeset/math_cache.h"
 
 #include "typeset/math_tree.h"
 #include "util/grow.h"
@@ -846,6 +847,47 @@ void gb_math_box_free(gb_math_box *mb)
     memset(mb, 0, sizeof *mb);
 }
 
+static char *dup_or_null(const char *s, int *oom)
+{
+    if (!s) return NULL;
+    char *d = strdup(s);
+    if (!d) *oom = 1;
+    return d;
+}
+
+int gb_math_box_copy(const gb_math_box *src, gb_math_box *dst)
+{
+    memset(dst, 0, sizeof *dst);
+    int oom = 0;
+    dst->width = src->width;
+    dst->height = src->height;
+    dst->depth = src->depth;
+    dst->axis = src->axis;
+    dst->notag = src->notag;
+    dst->tag = dup_or_null(src->tag, &oom);
+    dst->label = dup_or_null(src->label, &oom);
+    dst->dl = gb_dlist_copy(src->dl);
+    if (!dst->dl) oom = 1;
+    if (src->nlines) {
+        dst->lines = calloc(src->nlines, sizeof *dst->lines);
+        if (!dst->lines) oom = 1;
+        else {
+            dst->nlines = src->nlines;
+            for (size_t k = 0; k < src->nlines; k++) {
+                dst->lines[k].baseline = src->lines[k].baseline;
+                dst->lines[k].notag = src->lines[k].notag;
+                dst->lines[k].tag = dup_or_null(src->lines[k].tag, &oom);
+                dst->lines[k].label = dup_or_null(src->lines[k].label, &oom);
+            }
+        }
+    }
+    if (oom) {
+        gb_math_box_free(dst);
+        return -1;
+    }
+    return 0;
+}
+
 static char *copy_text(const gb_math_node *t, int32_t off, int32_t len, int *oom)
 {
     if (off < 0) return NULL;
@@ -947,9 +989,14 @@ int gb_math_render(const char *tex, size_t len, gb_math_style style, double size
                    const gb_metrics *m, const gb_math_src *where, gb_math_box *out, gb_err *e)
 {
     memset(out, 0, sizeof *out);
+    gb_math_key k = {tex, len, style, size_pt, m->key ? m->key(m->ctx) : 0};
+    int found = gb_math_cache_find(&k, out);
+    if (found > 0) return 0;
+    if (found < 0) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory setting a formula");
     gb_math_node *t = gb_math_parse(tex, len, where, e);
     if (!t) return e && e->code ? e->code : GB_EINPUT;
     int rc = gb_math_layout(t, style, size_pt, m, out, e);
     gb_math_free(t);
+    if (!rc) gb_math_cache_offer(&k, out);
     return rc;
 }

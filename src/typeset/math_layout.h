@@ -103,8 +103,13 @@ int gb_math_layout(const gb_math_node *t, gb_math_style style, double size_pt,
 /* Frees what *box owns and zeroes it (NULL or an empty box is fine). */
 void gb_math_box_free(gb_math_box *box);
 
+/* *dst becomes a copy of src owning its own list, lines and strings, equal bit for bit
+ * (gb_dlist_copy). 0, or -1 when out of memory (*dst then empty). */
+int gb_math_box_copy(const gb_math_box *src, gb_math_box *dst);
+
 /* gb_math_parse + gb_math_layout + gb_math_free in one call; returns 0 or the error code of
- * either step (see both). */
+ * either step (see both). Formulas met more than once in a thread with metrics that have a key
+ * are set once and copied (math_cache.h); the box is the same either way. */
 int gb_math_render(const char *tex, size_t len, gb_math_style style, double size_pt,
                    const gb_metrics *m, const gb_math_src *where, gb_math_box *out, gb_err *e);
 

@@ -44,7 +44,7 @@ static int fake_has_glyph(void *ctx, gb_face face, uint32_t cp)
 
 gb_metrics gb_metrics_fake(void)
 {
-    gb_metrics m = {NULL, fake_advance, fake_vmetrics, fake_bbox, fake_has_glyph};
+    gb_metrics m = {NULL, fake_advance, fake_vmetrics, fake_bbox, fake_has_glyph, NULL};
     return m;
 }
 

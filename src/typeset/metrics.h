@@ -47,12 +47,18 @@ typedef struct gb_metrics {
     void (*glyph_bbox)(void *ctx, gb_face face, uint32_t cp, double size, gb_bbox *out);
     /* 1 if face has a glyph for cp, else 0. */
     int (*has_glyph)(void *ctx, gb_face face, uint32_t cp);
+    /* What the measurements depend on, now: two metrics whose keys are equal and nonzero
+     * measure everything alike (the PDF backend's: a hash of the font file set to each face),
+     * so what was laid out with one may be reused with the other (math_cache.h). NULL, or 0:
+     * nothing is reused. */
+    uint64_t (*key)(void *ctx);
 } gb_metrics;
 
 /* Fake metrics for tests: every code point advances 0.5 em (0.6 em in GB_FACE_MONO); ascent
  * 0.75 em, descent 0.25 em, x-height 0.5 em, cap height 0.7 em; each glyph's box is
  * [0, advance] x [0, 0.7 em] (letters with descenders g j p q y: [-0.2 em, 0.5 em]); every face
- * has every code point below U+3000. The returned struct needs no freeing. */
+ * has every code point below U+3000; no key (nothing laid out with them is cached). The returned
+ * struct needs no freeing. */
 gb_metrics gb_metrics_fake(void);
 
 /* Convenience wrappers (NUL-terminated text). */

@@ -903,8 +903,21 @@ static int m_has_glyph(void *ctx, gb_face face, uint32_t cp)
     return u.kind == GB_GLYPH_OWN;
 }
 
+/* The metrics' key: the file of each face (a face left unset is drawn by another face's file,
+ * see effective(), which the files set decide). Never 0. */
+static uint64_t m_key(void *ctx)
+{
+    const gb_pdf_fonts *f = ctx;
+    uint64_t key = GB_FNV1A64_BASIS;
+    for (int i = 0; i < GB_FACE_COUNT; i++) {
+        const char *path = f->slot[i].state != SLOT_UNSET ? f->slot[i].path : "";
+        key = gb_fnv1a64(key, path, strlen(path) + 1);
+    }
+    return key ? key : 1;
+}
+
 gb_metrics gb_pdf_fonts_metrics(gb_pdf_fonts *f)
 {
-    gb_metrics m = {f, m_advance, m_vmetrics, m_bbox, m_has_glyph};
+    gb_metrics m = {f, m_advance, m_vmetrics, m_bbox, m_has_glyph, m_key};
     return m;
 }

@@ -94,7 +94,8 @@ void gb_pdf_fonts_thread_done(void);
 const gb_err *gb_pdf_fonts_error(const gb_pdf_fonts *f);
 
 /* Metrics over these fonts; ctx is f (borrowed). Advances follow gb_pdf_fonts_resolve exactly,
- * so what is measured is what is drawn. */
+ * so what is measured is what is drawn. The key (never 0) is a hash of the file set to each
+ * face: documents whose faces are set to the same files measure alike. */
 gb_metrics gb_pdf_fonts_metrics(gb_pdf_fonts *f);
 
 #endif

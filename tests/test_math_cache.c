@@ -1,0 +1,328 @@
+/* test_math_cache.c — formulas kept per thread (typeset/math_cache.h): a box handed out by the
+ * cache equals, bit for bit, the box the parser and layout make again; metrics without a key,
+ * other keys, sizes and styles never share; errors are not kept; a full cache starts again and
+ * stays right; gb_dlist_copy keeps -0.0. Metrics: the fake ones (metrics.h) behind a wrapper that
+ * counts the calls and has a key. */
+#include "gb_test.h"
+
+#include "typeset/dlist.h"
+#include "typeset/math_cache.h"
+#include "typeset/math_layout.h"
+#include "typeset/math_parse.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---- counting metrics with a key ---- */
+
+typedef struct counting {
+    gb_metrics fake;
+    double scale;        /* advances multiplied by this */
+    uint64_t key;        /* 0: no key function at all */
+    unsigned long calls;
+} counting;
+
+static double c_advance(void *ctx, gb_face f, const char *s, size_t n, double size)
+{
+    counting *c = ctx;
+    c->calls++;
+    return c->scale * c->fake.advance(c->fake.ctx, f, s, n, size);
+}
+static void c_vmetrics(void *ctx, gb_face f, double size, gb_vmetrics *out)
+{
+    counting *c = ctx;
+    c->calls++;
+    c->fake.vmetrics(c->fake.ctx, f, size, out);
+}
+static void c_bbox(void *ctx, gb_face f, uint32_t cp, double size, gb_bbox *out)
+{
+    counting *c = ctx;
+    c->calls++;
+    c->fake.glyph_bbox(c->fake.ctx, f, cp, size, out);
+    out->urx *= c->scale;
+}
+static int c_has(void *ctx, gb_face f, uint32_t cp)
+{
+    counting *c = ctx;
+    c->calls++;
+    return c->fake.has_glyph(c->fake.ctx, f, cp);
+}
+static uint64_t c_key(void *ctx) { return ((counting *)ctx)->key; }
+
+static gb_metrics counting_metrics(counting *c, uint64_t key, double scale)
+{
+    memset(c, 0, sizeof *c);
+    c->fake = gb_metrics_fake();
+    c->scale = scale;
+    c->key = key;
+    gb_metrics m = {c, c_advance, c_vmetrics, c_bbox, c_has, key ? c_key : NULL};
+    return m;
+}
+
+/* ---- comparing boxes bit for bit ---- */
+
+static int same_double(double a, double b) { return !memcmp(&a, &b, sizeof a); }
+static int same_str(const char *a, const char *b) { return (!a && !b) || (a && b && !strcmp(a, b)); }
+static int same_rgb(gb_rgb a, gb_rgb b)
+{
+    return same_double(a.r, b.r) && same_double(a.g, b.g) && same_double(a.b, b.b);
+}
+
+static int same_item(const gb_item *a, const gb_item *b)
+{
+    if (a->kind != b->kind) return 0;
+    switch (a->kind) {
+    case GB_ITEM_TEXT:
+        return a->face == b->face && same_double(a->size, b->size) && same_double(a->x, b->x) &&
+               same_double(a->y, b->y) && a->len == b->len && !memcmp(a->text, b->text, a->len) &&
+               same_rgb(a->color, b->color);
+    case GB_ITEM_PATH:
+        if (a->npts != b->npts || a->closed != b->closed || a->do_fill != b->do_fill ||
+            a->do_stroke != b->do_stroke)
+            return 0;
+        if (a->npts && memcmp(a->xy, b->xy, a->npts * 2 * sizeof *a->xy)) return 0;
+        if (a->do_fill && !same_rgb(a->fill, b->fill)) return 0;
+        return !a->do_stroke || (same_double(a->stroke.width, b->stroke.width) &&
+                                 same_double(a->stroke.dash_on, b->stroke.dash_on) &&
+                                 same_double(a->stroke.dash_off, b->stroke.dash_off) &&
+                                 same_rgb(a->stroke.color, b->stroke.color));
+    case GB_ITEM_CIRCLE:
+        return same_double(a->x, b->x) && same_double(a->y, b->y) && same_double(a->r, b->r) &&
+               a->do_fill == b->do_fill && a->do_stroke == b->do_stroke;
+    case GB_ITEM_LINK:
+        return same_double(a->x, b->x) && same_double(a->y, b->y) && same_double(a->w, b->w) &&
+               same_double(a->h, b->h) && a->dest == b->dest;
+    }
+    return 0;
+}
+
+/* 1 if a and b are the same box; else 0 with why filled. */
+static int same_box(const gb_math_box *a, const gb_math_box *b, char *why, size_t cap)
+{
+    if (!same_double(a->width, b->width) || !same_double(a->height, b->height) ||
+        !same_double(a->depth, b->depth) || !same_double(a->axis, b->axis)) {
+        snprintf(why, cap, "size %.17g x %.17g + %.17g vs %.17g x %.17g + %.17g", a->width,
+                 a->height, a->depth, b->width, b->height, b->depth);
+        return 0;
+    }
+    if (a->notag != b->notag || !same_str(a->tag, b->tag) || !same_str(a->label, b->label) ||
+        a->nlines != b->nlines) {
+        snprintf(why, cap, "tag/label/lines differ (%zu vs %zu lines)", a->nlines, b->nlines);
+        return 0;
+    }
+    for (size_t k = 0; k < a->nlines; k++)
+        if (!same_double(a->lines[k].baseline, b->lines[k].baseline) ||
+            a->lines[k].notag != b->lines[k].notag || !same_str(a->lines[k].tag, b->lines[k].tag) ||
+            !same_str(a->lines[k].label, b->lines[k].label)) {
+            snprintf(why, cap, "line %zu differs", k);
+            return 0;
+        }
+    size_t n = gb_dlist_count(a->dl);
+    if (n != gb_dlist_count(b->dl)) {
+        snprintf(why, cap, "%zu vs %zu items", n, gb_dlist_count(b->dl));
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!same_item(gb_dlist_item(a->dl, i), gb_dlist_item(b->dl, i))) {
+            snprintf(why, cap, "item %zu differs", i);
+            return 0;
+        }
+    return 1;
+}
+
+/* The box set without the cache (parser + layout). */
+static int reference(const char *tex, gb_math_style st, double size, const gb_metrics *m,
+                     gb_math_box *out)
+{
+    gb_err e = {0};
+    gb_math_node *t = gb_math_parse(tex, strlen(tex), NULL, &e);
+    GB_ASSERT_MSG(t != NULL, "'%s' does not parse: %s", tex, e.msg);
+    if (!t) return -1;
+    int rc = gb_math_layout(t, st, size, m, out, &e);
+    gb_math_free(t);
+    GB_ASSERT_MSG(rc == 0, "'%s' does not set: %s", tex, e.msg);
+    return rc;
+}
+
+static int render(const char *tex, gb_math_style st, double size, const gb_metrics *m,
+                  gb_math_box *out)
+{
+    gb_err e = {0};
+    int rc = gb_math_render(tex, strlen(tex), st, size, m, NULL, out, &e);
+    GB_ASSERT_MSG(rc == 0, "'%s' failed: %s", tex, e.msg);
+    return rc;
+}
+
+static const char *const formulas[] = {
+    "z = \\sum_{i=1}^n w_i x_i + b = \\mathbf{w}^T \\mathbf{x} + b",
+    "g(z) = \\sigma(z) = \\frac{1}{1 + e^{-z}}",
+    "\\delta_j^{[1]} = \\left( \\frac{\\partial C}{\\partial \\hat{y}} \\cdot \\frac{\\partial "
+    "z_0^{[2]}}{\\partial a_j^{[1]}} \\right) \\cdot \\sigma'(z_j^{[1]}) \\tag{20} \\label{eq:d}",
+    "\\begin{aligned} z_0^{[1]} &= w_{00}^{[1]}x_0 + b_0^{[1]} \\label{a} \\\\ &= -0.5 \\notag "
+    "\\end{aligned}",
+    "\\begin{array}{ll}w_{00}^{[1]} = 0.1 & w_{01}^{[1]} = -0.2 \\\\ b_0^{[1]} = 0.0 & b_1 "
+    "\\end{array}",
+    "\\left[ \\begin{matrix} 1 & 2 \\\\ 3 & 4 \\end{matrix} \\right]",
+    "\\theta \\leftarrow \\theta - \\eta \\cdot \\frac{\\partial C}{\\partial \\theta}",
+};
+#define NF (sizeof formulas / sizeof formulas[0])
+
+/* Met three times: the third comes from the cache (no metrics call) and every one equals the
+ * reference, in both styles. */
+static void test_copy_is_the_box(void)
+{
+    counting c;
+    gb_metrics m = counting_metrics(&c, 0x5eed01, 1.0);
+    for (size_t i = 0; i < NF; i++)
+        for (int s = 0; s < 2; s++) {
+            gb_math_style st = s ? GB_MATH_TEXT : GB_MATH_DISPLAY;
+            gb_math_box ref;
+            if (reference(formulas[i], st, 10.5, &m, &ref)) continue;
+            for (int k = 0; k < 3; k++) {
+                gb_math_box b;
+                unsigned long before = c.calls;
+                if (render(formulas[i], st, 10.5, &m, &b)) continue;
+                char why[200] = "";
+                GB_ASSERT_MSG(same_box(&b, &ref, why, sizeof why), "'%s' (style %d), time %d: %s",
+                              formulas[i], (int)st, k + 1, why);
+                if (k < 2)
+                    GB_ASSERT_MSG(c.calls > before, "'%s' time %d: set without measuring",
+                                  formulas[i], k + 1);
+                else
+                    GB_ASSERT_MSG(c.calls == before, "'%s' time 3: %lu metrics calls, not from "
+                                  "the cache", formulas[i], c.calls - before);
+                gb_math_box_free(&b);
+            }
+            gb_math_box_free(&ref);
+        }
+}
+
+/* Metrics without a key are never cached: every time measures. */
+static void test_no_key_no_cache(void)
+{
+    counting c;
+    gb_metrics m = counting_metrics(&c, 0, 1.0);
+    for (int k = 0; k < 4; k++) {
+        gb_math_box b;
+        unsigned long before = c.calls;
+        if (render(formulas[1], GB_MATH_DISPLAY, 10, &m, &b)) continue;
+        GB_ASSERT_MSG(c.calls > before, "time %d: no metrics call without a key", k + 1);
+        gb_math_box_free(&b);
+    }
+}
+
+/* Another key, size or style is another formula. */
+static void test_keys_sizes_styles_apart(void)
+{
+    counting ca, cb;
+    gb_metrics a = counting_metrics(&ca, 0xA11, 1.0), b = counting_metrics(&cb, 0xB22, 2.0);
+    const char *f = "a + \\frac{b}{c} = 1";
+    gb_math_box ref_a, ref_b, ref_a12, ref_at, x;
+    if (reference(f, GB_MATH_DISPLAY, 10, &a, &ref_a) ||
+        reference(f, GB_MATH_DISPLAY, 10, &b, &ref_b) ||
+        reference(f, GB_MATH_DISPLAY, 12, &a, &ref_a12) ||
+        reference(f, GB_MATH_TEXT, 10, &a, &ref_at))
+        return;
+    GB_ASSERT_MSG(ref_b.width > ref_a.width * 1.5, "the wider metrics give %g vs %g",
+                  ref_b.width, ref_a.width);
+    for (int k = 0; k < 3; k++) {   /* kept for a at 10 pt, display */
+        if (render(f, GB_MATH_DISPLAY, 10, &a, &x)) return;
+        gb_math_box_free(&x);
+    }
+    struct { const gb_metrics *m; double size; gb_math_style st; const gb_math_box *ref;
+             const char *what; } cases[] = {
+        {&b, 10, GB_MATH_DISPLAY, &ref_b, "other key"},
+        {&a, 12, GB_MATH_DISPLAY, &ref_a12, "other size"},
+        {&a, 10, GB_MATH_TEXT, &ref_at, "other style"},
+        {&a, 10, GB_MATH_DISPLAY, &ref_a, "the kept one"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (render(f, cases[i].st, cases[i].size, cases[i].m, &x)) continue;
+        char why[200] = "";
+        GB_ASSERT_MSG(same_box(&x, cases[i].ref, why, sizeof why), "%s: %s", cases[i].what, why);
+        gb_math_box_free(&x);
+    }
+    gb_math_box_free(&ref_a);
+    gb_math_box_free(&ref_b);
+    gb_math_box_free(&ref_a12);
+    gb_math_box_free(&ref_at);
+}
+
+/* A malformed formula fails every time, its message naming where it was met this time. */
+static void test_errors_not_kept(void)
+{
+    counting c;
+    gb_metrics m = counting_metrics(&c, 0xE22, 1.0);
+    const char *f = "a + \\foo";
+    for (unsigned k = 1; k <= 3; k++) {
+        gb_err e = {0};
+        gb_math_src w = {"f.md", k, 1};
+        gb_math_box b;
+        int rc = gb_math_render(f, strlen(f), GB_MATH_DISPLAY, 10, &m, &w, &b, &e);
+        char want[64];
+        snprintf(want, sizeof want, "f.md:%u:5:", k);
+        GB_ASSERT_MSG(rc == GB_EINPUT && strstr(e.msg, want), "time %u: rc %d, '%s' (want %s)", k,
+                      rc, e.msg, want);
+        gb_math_box_free(&b);
+    }
+}
+
+/* More formulas than the cache keeps, each met twice, then the first again: all right. */
+static void test_full_cache_starts_again(void)
+{
+    counting c;
+    gb_metrics m = counting_metrics(&c, 0xF11, 1.0);
+    size_t n = GB_MATH_CACHE_BOXES + 40;
+    char tex[64];
+    for (int round = 0; round < 3; round++)
+        for (size_t i = 0; i < n; i++) {
+            snprintf(tex, sizeof tex, "x_{%zu} = \\frac{%zu}{y}", i, i + 1);
+            gb_math_box b, ref;
+            if (render(tex, GB_MATH_DISPLAY, 10, &m, &b)) return;
+            if (round == 2 && (i < 50 || i + 50 > n)) {
+                if (reference(tex, GB_MATH_DISPLAY, 10, &m, &ref)) return;
+                char why[200] = "";
+                GB_ASSERT_MSG(same_box(&b, &ref, why, sizeof why), "'%s': %s", tex, why);
+                gb_math_box_free(&ref);
+            }
+            gb_math_box_free(&b);
+        }
+}
+
+/* gb_dlist_copy copies every coordinate bit for bit: -0.0 stays -0.0 (x + 0.0 would not). */
+static void test_dlist_copy_exact(void)
+{
+    gb_dlist *dl = gb_dlist_new();
+    GB_ASSERT_MSG(dl != NULL, "out of memory");
+    if (!dl) return;
+    gb_stroke st = {0.4, 0, 0, GB_BLACK};
+    int rc = gb_dl_text(dl, GB_FACE_MATH, 10, -0.0, 1.5, "x", 1, GB_BLACK);
+    rc |= gb_dl_line(dl, -0.0, -0.0, 3, 4, &st);
+    rc |= gb_dl_circle(dl, -0.0, 2, 1, NULL, &st);
+    GB_ASSERT_MSG(rc == 0, "building the list failed");
+    gb_dlist *cp = gb_dlist_copy(dl);
+    GB_ASSERT_MSG(cp && gb_dlist_count(cp) == 3, "copy of 3 items: %zu", gb_dlist_count(cp));
+    if (cp && gb_dlist_count(cp) == 3) {
+        for (size_t i = 0; i < 3; i++)
+            GB_ASSERT_MSG(same_item(gb_dlist_item(cp, i), gb_dlist_item(dl, i)), "item %zu", i);
+        GB_ASSERT_MSG(signbit(gb_dlist_item(cp, 0)->x) && signbit(gb_dlist_item(cp, 1)->xy[1]),
+                      "-0.0 lost its sign");
+    }
+    gb_dlist *empty = gb_dlist_copy(NULL);
+    GB_ASSERT_MSG(empty && gb_dlist_count(empty) == 0, "copy of NULL is an empty list");
+    gb_dlist_free(empty);
+    gb_dlist_free(cp);
+    gb_dlist_free(dl);
+}
+
+GB_TEST_SUITE(math_cache)
+{
+    CU_pSuite s = CU_add_suite("math_cache", NULL, NULL);
+    GB_ADD(s, test_copy_is_the_box);
+    GB_ADD(s, test_no_key_no_cache);
+    GB_ADD(s, test_keys_sizes_styles_apart);
+    GB_ADD(s, test_errors_not_kept);
+    GB_ADD(s, test_full_cache_starts_again);
+    GB_ADD(s, test_dlist_copy_exact);
+}
