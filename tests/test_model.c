@@ -219,6 +219,43 @@ static void test_perceptron_both_ways(void)
     gb_params_free(p);
 }
 
+/* Names are found through the model's index as it grows past several rehashes: every name
+ * finds its own quantity, names never added are absent, a taken name is refused, a failed
+ * computed quantity leaves no trace in the index. Expected indices are the order of adding. */
+static void test_names_indexed(void)
+{
+    gb_model *m = gb_model_new();
+    GB_ASSERT_MSG(m != NULL, "out of memory");
+    if (!m) return;
+    enum { N = 3000 };
+    char name[48];
+    for (int i = 0; i < N; i++) {
+        snprintf(name, sizeof name, "q[%d]", i);
+        long k = gb_model_add_given(m, name, NULL, NULL, (double)i);
+        GB_ASSERT_MSG(k == i, "'%s' added as %ld", name, k);
+    }
+    int wrong = 0;
+    for (int i = 0; i < N; i++) {
+        snprintf(name, sizeof name, "q[%d]", i);
+        long k = gb_model_find(m, name);
+        int ok;
+        double v = gb_model_value(m, name, &ok);
+        if (k != i || !ok || v != (double)i) wrong++;
+    }
+    GB_ASSERT_MSG(wrong == 0, "%d of %d names found wrong", wrong, N);
+    GB_ASSERT_MSG(gb_model_find(m, "q[3000]") == -1 && gb_model_find(m, "q") == -1 &&
+                  gb_model_find(m, "") == -1, "names never added are found");
+    GB_ASSERT_MSG(gb_model_add_given(m, "q[17]", NULL, NULL, 1.0) == -1, "a taken name is added");
+    /* a computed quantity with a wrong number of inputs is refused, and its name stays free */
+    size_t in[2] = {0, 1};
+    GB_ASSERT_MSG(gb_model_add_computed(m, "bad", NULL, NULL, GB_OP_ACTIVATION, NULL, in, 2) == -1,
+                  "an activation of two inputs is added");
+    GB_ASSERT_MSG(gb_model_find(m, "bad") == -1, "a refused quantity is found");
+    GB_ASSERT_MSG(gb_model_add_given(m, "bad", NULL, NULL, 2.0) == N, "the free name is refused");
+    GB_ASSERT_MSG((size_t)gb_model_count(m) == N + 1, "count %zu", gb_model_count(m));
+    gb_model_free(m);
+}
+
 GB_TEST_SUITE(model)
 {
     CU_pSuite s = CU_add_suite("model", NULL, NULL);
@@ -227,4 +264,5 @@ GB_TEST_SUITE(model)
     GB_ADD(s, test_glorot_network_when_no_weights);
     GB_ADD(s, test_carry_forward_recompute);
     GB_ADD(s, test_perceptron_both_ways);
+    GB_ADD(s, test_names_indexed);
 }

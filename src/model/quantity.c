@@ -3,6 +3,7 @@
 
 #include "numerics/rules.h"
 #include "util/grow.h"
+#include "util/hash.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -14,6 +15,11 @@
 struct gb_model {
     gb_quantity *q;
     size_t n, cap;
+    /* the index of names: open addressing, slot[h] = quantity index + 1 (0: empty); nslot a
+     * power of two >= 2 n, or 0 (out of memory once: names are then searched in order) */
+    uint32_t *slot;
+    size_t nslot;
+    int unindexed;
 };
 
 gb_model *gb_model_new(void) { return calloc(1, sizeof(gb_model)); }
@@ -23,17 +29,57 @@ void gb_model_free(gb_model *m)
     if (!m) return;
     for (size_t i = 0; i < m->n; i++) free(m->q[i].inputs);
     free(m->q);
+    free(m->slot);
     free(m);
 }
 
 size_t gb_model_count(const gb_model *m) { return m->n; }
 const gb_quantity *gb_model_at(const gb_model *m, size_t i) { return &m->q[i]; }
 
+static size_t name_hash(const char *name)
+{
+    return (size_t)gb_fnv1a64(GB_FNV1A64_BASIS, name, strlen(name));
+}
+
 long gb_model_find(const gb_model *m, const char *name)
 {
-    for (size_t i = 0; i < m->n; i++)
-        if (!strcmp(m->q[i].name, name)) return (long)i;
+    if (!m->nslot) {
+        for (size_t i = 0; i < m->n; i++)
+            if (!strcmp(m->q[i].name, name)) return (long)i;
+        return -1;
+    }
+    size_t mask = m->nslot - 1;
+    for (size_t h = name_hash(name) & mask; m->slot[h]; h = (h + 1) & mask)
+        if (!strcmp(m->q[m->slot[h] - 1].name, name)) return (long)m->slot[h] - 1;
     return -1;
+}
+
+static void slot_put(uint32_t *slot, size_t nslot, const char *name, size_t i)
+{
+    size_t h = name_hash(name) & (nslot - 1);
+    while (slot[h]) h = (h + 1) & (nslot - 1);
+    slot[h] = (uint32_t)(i + 1);
+}
+
+/* Quantity m->n (filled in) becomes part of the model: counted and indexed. Returns its index. */
+static size_t commit(gb_model *m)
+{
+    size_t i = m->n++;
+    if (m->unindexed) return i;
+    if (2 * m->n > m->nslot || m->n >= UINT32_MAX) {   /* the index grows, or gives up */
+        size_t nslot = m->nslot ? 2 * m->nslot : 256;
+        uint32_t *slot = m->n < UINT32_MAX ? calloc(nslot, sizeof *slot) : NULL;
+        free(m->slot);
+        m->slot = slot;
+        m->nslot = slot ? nslot : 0;
+        if (!slot) {
+            m->unindexed = 1;
+            return i;
+        }
+        for (size_t k = 0; k < i; k++) slot_put(slot, nslot, m->q[k].name, k);
+    }
+    slot_put(m->slot, m->nslot, m->q[i].name, i);
+    return i;
 }
 
 double gb_model_value(const gb_model *m, const char *name, int *ok)
@@ -41,6 +87,16 @@ double gb_model_value(const gb_model *m, const char *name, int *ok)
     long i = gb_model_find(m, name);
     if (ok) *ok = i >= 0;
     return i >= 0 ? m->q[i].value : 0.0;
+}
+
+/* src copied into dst[0..cap) as snprintf(dst, cap, "%s", src) would: cut to cap - 1 bytes and
+ * terminated (models are built per student: this runs thousands of times a sheet). */
+static void copy_cut(char *dst, size_t cap, const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= cap) n = cap - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
 }
 
 static gb_quantity *push(gb_model *m, const char *name, const char *symbol, const char *desc)
@@ -53,9 +109,9 @@ static gb_quantity *push(gb_model *m, const char *name, const char *symbol, cons
     }
     gb_quantity *q = &m->q[m->n];
     memset(q, 0, sizeof *q);
-    snprintf(q->name, sizeof q->name, "%s", name);
-    snprintf(q->symbol, sizeof q->symbol, "%s", symbol ? symbol : name);
-    snprintf(q->desc, sizeof q->desc, "%s", desc ? desc : "");
+    copy_cut(q->name, sizeof q->name, name);
+    copy_cut(q->symbol, sizeof q->symbol, symbol ? symbol : name);
+    copy_cut(q->desc, sizeof q->desc, desc ? desc : "");
     return q;
 }
 
@@ -66,7 +122,7 @@ long gb_model_add_given(gb_model *m, const char *name, const char *symbol, const
     if (!q) return -1;
     q->op = GB_OP_GIVEN;
     q->value = value;
-    return (long)m->n++;
+    return (long)commit(m);
 }
 
 long gb_model_add_measured(gb_model *m, const char *name, const char *symbol, const char *desc,
@@ -170,9 +226,8 @@ long gb_model_add_computed(gb_model *m, const char *name, const char *symbol, co
     if (act) q->act = *act;
     q->inputs = in;
     q->ninputs = ninputs;
-    size_t i = m->n++;
-    if (eval_stored(m, i) != 0) { m->n--; free(in); return -1; }
-    return (long)i;
+    if (eval_stored(m, m->n) != 0) { free(in); return -1; }
+    return (long)commit(m);
 }
 
 void gb_model_propagate(const gb_model *m, double *values, const unsigned char *override)
