@@ -1,6 +1,6 @@
 /* main.c — gradbook's command line: picks a command and runs it. */
 #include "cli/commands.h"
-#include "typeset/math_cache.h"
+#include "typeset/memo.h"
 #include "typeset/pdf_doc.h"
 
 #include <gsl/gsl_errno.h>
@@ -63,7 +63,7 @@ int main(int argc, char **argv)
         if (!strcmp(argv[1], commands[i].name)) {
             int rc = commands[i].run(argc, argv);
             gb_pdf_thread_done();   /* the faces this thread parsed (other threads free theirs) */
-            gb_math_cache_thread_done();   /* and the formulas it kept */
+            gb_memo_thread_done();   /* and the layout it remembered */
             return rc;
         }
     fprintf(stderr, "gradbook: unknown command '%s'\n\n%s", argv[1], help);

@@ -1,12 +1,15 @@
-/* test_math_cache.c — formulas kept per thread (typeset/math_cache.h): a box handed out by the
- * cache equals, bit for bit, the box the parser and layout make again; metrics without a key,
- * other keys, sizes and styles never share; errors are not kept; a full cache starts again and
- * stays right; gb_dlist_copy keeps -0.0. Metrics: the fake ones (metrics.h) behind a wrapper that
- * counts the calls and has a key. */
+/* test_memo.c — layout remembered per thread (typeset/memo.h). Formulas: a box handed out by the
+ * memo equals, bit for bit, the box the parser and layout make again; metrics without a key,
+ * other keys, sizes and styles never share; errors are not kept; a full memo starts again and
+ * stays right. Paragraphs: lines handed out equal the lines broken again (keyless metrics that
+ * measure alike), and another width or another box content is another paragraph.
+ * gb_dlist_copy keeps -0.0. Metrics: the fake ones (metrics.h) behind a wrapper that counts the
+ * calls and may have a key. */
 #include "gb_test.h"
 
 #include "typeset/dlist.h"
-#include "typeset/math_cache.h"
+#include "typeset/linebreak.h"
+#include "typeset/memo.h"
 #include "typeset/math_layout.h"
 #include "typeset/math_parse.h"
 
@@ -273,7 +276,7 @@ static void test_full_cache_starts_again(void)
 {
     counting c;
     gb_metrics m = counting_metrics(&c, 0xF11, 1.0);
-    size_t n = GB_MATH_CACHE_BOXES + 40;
+    size_t n = GB_MEMO_ENTRIES + 40;
     char tex[64];
     for (int round = 0; round < 3; round++)
         for (size_t i = 0; i < n; i++) {
@@ -316,13 +319,126 @@ static void test_dlist_copy_exact(void)
     gb_dlist_free(dl);
 }
 
-GB_TEST_SUITE(math_cache)
+/* ---- paragraphs ---- */
+
+static int same_lines(const gb_lines *a, const gb_lines *b, char *why, size_t cap)
 {
-    CU_pSuite s = CU_add_suite("math_cache", NULL, NULL);
+    if (a->n != b->n) {
+        snprintf(why, cap, "%zu vs %zu lines", a->n, b->n);
+        return 0;
+    }
+    for (size_t i = 0; i < a->n; i++) {
+        const gb_line *x = &a->line[i], *y = &b->line[i];
+        if (!same_double(x->indent, y->indent) || !same_double(x->natural, y->natural) ||
+            !same_double(x->width, y->width) || !same_double(x->height, y->height) ||
+            !same_double(x->depth, y->depth) || x->overfull != y->overfull) {
+            snprintf(why, cap, "line %zu: measures differ", i);
+            return 0;
+        }
+        size_t n = gb_dlist_count(x->dl);
+        if (n != gb_dlist_count(y->dl)) {
+            snprintf(why, cap, "line %zu: %zu vs %zu items", i, n, gb_dlist_count(y->dl));
+            return 0;
+        }
+        for (size_t k = 0; k < n; k++)
+            if (!same_item(gb_dlist_item(x->dl, k), gb_dlist_item(y->dl, k))) {
+                snprintf(why, cap, "line %zu item %zu differs", i, k);
+                return 0;
+            }
+    }
+    return 1;
+}
+
+/* A paragraph: text runs in two faces, a link, an inline box drawing box_text, a forced break. */
+static size_t paragraph(gb_inline *it, const gb_dlist *box)
+{
+    size_t n = 0;
+    it[n++] = gb_inline_text(GB_FACE_SERIF, 10.5, "The error signal travels backwards along the "
+                             "same weight that carried the activation forwards, and");
+    it[n++] = gb_inline_text(GB_FACE_SERIF_ITALIC, 10.5, " is scaled ");
+    it[n] = gb_inline_text(GB_FACE_SERIF, 10.5, "by the slope of the hidden neuron");
+    it[n++].link = 3;
+    it[n].kind = GB_INLINE_BOX;
+    it[n].box = box;
+    it[n].width = 24;
+    it[n].height = 8;
+    it[n++].depth = 2;
+    it[n++].kind = GB_INLINE_BREAK;
+    it[n++] = gb_inline_text(GB_FACE_SERIF, 10.5, "after a forced break, the rest of the text.");
+    return n;
+}
+
+static int lines_of(const gb_metrics *m, const gb_inline *it, size_t n, double width,
+                    gb_lines *out)
+{
+    gb_para_style st = {width, 12, 0, 1};
+    gb_err e = {0};
+    int rc = gb_linebreak(m, it, n, &st, out, &e);
+    GB_ASSERT_MSG(rc == 0, "gb_linebreak: %s", e.msg);
+    return rc;
+}
+
+/* Met three times: the third comes from the memo (no metrics call); each equals the lines broken
+ * with keyless metrics that measure alike. Another width, another box: their own lines. */
+static void test_lines_remembered(void)
+{
+    counting c, plain;
+    gb_metrics m = counting_metrics(&c, 0x11E5, 1.0), p = counting_metrics(&plain, 0, 1.0);
+    gb_dlist *box = gb_dlist_new(), *box2 = gb_dlist_new();
+    GB_ASSERT_MSG(box && box2, "out of memory");
+    if (!box || !box2 || gb_dl_text(box, GB_FACE_MATH, 10.5, 0, 0, "x", 1, GB_BLACK) ||
+        gb_dl_text(box2, GB_FACE_MATH, 10.5, 0, 0, "y", 1, GB_BLACK)) {
+        gb_dlist_free(box);
+        gb_dlist_free(box2);
+        return;
+    }
+    gb_inline it[8], it2[8];
+    size_t n = paragraph(it, box);
+    paragraph(it2, box2);
+    gb_lines ref, got;
+    char why[200] = "";
+    if (lines_of(&p, it, n, 200, &ref)) return;
+    GB_ASSERT_MSG(ref.n >= 3, "the paragraph makes %zu lines", ref.n);
+    for (int k = 0; k < 3; k++) {
+        unsigned long before = c.calls;
+        if (lines_of(&m, it, n, 200, &got)) break;
+        GB_ASSERT_MSG(same_lines(&got, &ref, why, sizeof why), "time %d: %s", k + 1, why);
+        if (k < 2) GB_ASSERT_MSG(c.calls > before, "time %d: broken without measuring", k + 1);
+        else GB_ASSERT_MSG(c.calls == before, "time 3: %lu metrics calls", c.calls - before);
+        gb_lines_free(&got);
+    }
+    gb_lines_free(&ref);
+    /* another width */
+    if (!lines_of(&p, it, n, 150, &ref) && !lines_of(&m, it, n, 150, &got)) {
+        GB_ASSERT_MSG(same_lines(&got, &ref, why, sizeof why), "width 150: %s", why);
+        gb_lines_free(&got);
+    }
+    gb_lines_free(&ref);
+    /* the same extent, another box content */
+    if (!lines_of(&p, it2, n, 200, &ref) && !lines_of(&m, it2, n, 200, &got)) {
+        GB_ASSERT_MSG(same_lines(&got, &ref, why, sizeof why), "other box: %s", why);
+        int has_y = 0;
+        for (size_t i = 0; i < got.n; i++)
+            for (size_t k = 0; k < gb_dlist_count(got.line[i].dl); k++) {
+                const gb_item *x = gb_dlist_item(got.line[i].dl, k);
+                if (x->kind == GB_ITEM_TEXT && x->len == 1 && x->text[0] == 'y') has_y = 1;
+            }
+        GB_ASSERT_MSG(has_y, "the other box's content is not drawn");
+        gb_lines_free(&got);
+    }
+    gb_lines_free(&ref);
+    gb_dlist_free(box);
+    gb_dlist_free(box2);
+}
+
+GB_TEST_SUITE(memo)
+{
+    CU_pSuite s = CU_add_suite("memo", NULL, NULL);
     GB_ADD(s, test_copy_is_the_box);
     GB_ADD(s, test_no_key_no_cache);
     GB_ADD(s, test_keys_sizes_styles_apart);
     GB_ADD(s, test_errors_not_kept);
     GB_ADD(s, test_full_cache_starts_again);
     GB_ADD(s, test_dlist_copy_exact);
+    GB_ADD(s, test_lines_remembered);
 }

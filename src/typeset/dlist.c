@@ -212,7 +212,30 @@ int gb_dl_append(gb_dlist *dst, const gb_dlist *src, double dx, double dy)
 gb_dlist *gb_dlist_copy(const gb_dlist *src)
 {
     gb_dlist *dl = gb_dlist_new();
-    if (dl && src && append(dl, src, 0, 0, 0)) {
+    if (!dl || !src || !src->n) return dl;
+    /* sized at once: the items' array and one chunk for their text and points (copies are made
+     * for every remembered formula and line handed out, memo.h) */
+    size_t bytes = 0;
+    for (size_t i = 0; i < src->n; i++) {
+        const gb_item *it = &src->items[i];
+        if (it->kind == GB_ITEM_TEXT) bytes += (it->len + 1 + 7) & ~(size_t)7;
+        else if (it->kind == GB_ITEM_PATH)
+            bytes += ((it->npts ? it->npts : 1) * 2 * sizeof(double) + 7) & ~(size_t)7;
+    }
+    dl->items = malloc(src->n * sizeof *dl->items);
+    chunk *c = bytes && dl->items ? malloc(sizeof *c + bytes) : NULL;
+    if (!dl->items || (bytes && !c)) {
+        gb_dlist_free(dl);
+        return NULL;
+    }
+    dl->cap = src->n;
+    if (c) {
+        c->next = NULL;
+        c->used = 0;
+        c->cap = bytes;
+        dl->mem = c;
+    }
+    if (append(dl, src, 0, 0, 0)) {
         gb_dlist_free(dl);
         return NULL;
     }

@@ -1,6 +1,7 @@
 /* linebreak.c — first-fit line breaking of inline items with justification; words too long for
  * a line are split between code points, never dropped. */
 #include "typeset/linebreak.h"
+#include "typeset/memo.h"
 
 #include "util/grow.h"
 #include "util/utf8.h"
@@ -268,6 +269,128 @@ void gb_lines_free(gb_lines *out)
     out->n = 0;
 }
 
+/* ---- remembered paragraphs (memo.h) ---- */
+
+static void *lines_memo_copy(const void *v)
+{
+    const gb_lines *src = v;
+    gb_lines *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    if (src->n && !(c->line = calloc(src->n, sizeof *c->line))) {
+        free(c);
+        return NULL;
+    }
+    for (size_t i = 0; i < src->n; i++) {
+        c->line[i] = src->line[i];
+        if (!(c->line[i].dl = gb_dlist_copy(src->line[i].dl))) {
+            gb_lines_free(c);
+            free(c);
+            return NULL;
+        }
+        c->n = i + 1;
+    }
+    c->n = src->n;
+    return c;
+}
+static void lines_memo_free(void *v)
+{
+    gb_lines_free(v);
+    free(v);
+}
+static size_t lines_memo_weight(const void *v)
+{
+    const gb_lines *l = v;
+    size_t w = l->n;
+    for (size_t i = 0; i < l->n; i++) w += gb_dlist_count(l->line[i].dl);
+    return w;
+}
+static const gb_memo_ops lines_memo = {lines_memo_copy, lines_memo_free, lines_memo_weight};
+
+#define PUT(k, v) gb_memo_key_put((k), &(v), sizeof(v))
+
+/* Every field of every item of dl into the key. */
+static void key_dlist(gb_memo_key *k, const gb_dlist *dl)
+{
+    size_t n = gb_dlist_count(dl);
+    PUT(k, n);
+    for (size_t i = 0; i < n; i++) {
+        const gb_item *it = gb_dlist_item(dl, i);
+        int kind = (int)it->kind, face = (int)it->face;
+        PUT(k, kind);
+        switch (it->kind) {
+        case GB_ITEM_TEXT:
+            PUT(k, face);
+            PUT(k, it->size);
+            PUT(k, it->x);
+            PUT(k, it->y);
+            PUT(k, it->color);
+            PUT(k, it->len);
+            gb_memo_key_put(k, it->text, it->len);
+            break;
+        case GB_ITEM_PATH:
+            PUT(k, it->npts);
+            gb_memo_key_put(k, it->xy, it->npts * 2 * sizeof *it->xy);
+            PUT(k, it->closed);
+            PUT(k, it->do_fill);
+            PUT(k, it->do_stroke);
+            if (it->do_fill) PUT(k, it->fill);
+            if (it->do_stroke) PUT(k, it->stroke);
+            break;
+        case GB_ITEM_CIRCLE:
+            PUT(k, it->x);
+            PUT(k, it->y);
+            PUT(k, it->r);
+            PUT(k, it->do_fill);
+            PUT(k, it->do_stroke);
+            if (it->do_fill) PUT(k, it->fill);
+            if (it->do_stroke) PUT(k, it->stroke);
+            break;
+        case GB_ITEM_LINK:
+            PUT(k, it->x);
+            PUT(k, it->y);
+            PUT(k, it->w);
+            PUT(k, it->h);
+            PUT(k, it->dest);
+            break;
+        }
+    }
+}
+
+/* The key of a paragraph: everything its lines depend on (metrics, style, every item). */
+static void key_paragraph(gb_memo_key *k, uint64_t mkey, const gb_inline *items, size_t n,
+                          const gb_para_style *st)
+{
+    PUT(k, mkey);
+    PUT(k, st->width);
+    PUT(k, st->first_indent);
+    PUT(k, st->rest_indent);
+    PUT(k, st->justify);
+    PUT(k, n);
+    for (size_t i = 0; i < n; i++) {
+        const gb_inline *it = &items[i];
+        int kind = (int)it->kind, face = (int)it->face;
+        PUT(k, kind);
+        if (it->kind == GB_INLINE_TEXT) {
+            PUT(k, face);
+            PUT(k, it->size);
+            PUT(k, it->color);
+            PUT(k, it->link);
+            PUT(k, it->len);
+            gb_memo_key_put(k, it->text, it->len);
+        } else if (it->kind == GB_INLINE_BOX) {
+            PUT(k, it->width);
+            PUT(k, it->height);
+            PUT(k, it->depth);
+            key_dlist(k, it->box);
+        }
+    }
+}
+
+#undef PUT
+
+static int linebreak(const gb_metrics *m, const gb_inline *items, size_t n,
+                     const gb_para_style *st, gb_lines *out, gb_err *e);
+
 int gb_linebreak(const gb_metrics *m, const gb_inline *items, size_t n,
                  const gb_para_style *st, gb_lines *out, gb_err *e)
 {
@@ -275,6 +398,29 @@ int gb_linebreak(const gb_metrics *m, const gb_inline *items, size_t n,
     out->n = 0;
     int rc = check_input(items, n, st, e);
     if (rc) return rc;
+    uint64_t mkey = m->key ? m->key(m->ctx) : 0;
+    if (!mkey) return linebreak(m, items, n, st, out, e);
+    gb_memo_key k = {0};
+    key_paragraph(&k, mkey, items, n, st);
+    void *kept = NULL;
+    int found = gb_memo_find(GB_MEMO_LINES, &lines_memo, &k, &kept);
+    if (found) {
+        gb_memo_key_free(&k);
+        if (found < 0) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
+        *out = *(gb_lines *)kept;   /* the copy's lines now belong to out */
+        free(kept);
+        return 0;
+    }
+    rc = linebreak(m, items, n, st, out, e);
+    if (!rc) gb_memo_offer(GB_MEMO_LINES, &lines_memo, &k, out);
+    gb_memo_key_free(&k);
+    return rc;
+}
+
+/* gb_linebreak itself, after the input was checked. */
+static int linebreak(const gb_metrics *m, const gb_inline *items, size_t n,
+                     const gb_para_style *st, gb_lines *out, gb_err *e)
+{
     elems v = {0};
     size_t cap = 0;
     const gb_inline *last_text = NULL;

@@ -49,7 +49,7 @@ typedef struct gb_metrics {
     int (*has_glyph)(void *ctx, gb_face face, uint32_t cp);
     /* What the measurements depend on, now: two metrics whose keys are equal and nonzero
      * measure everything alike (the PDF backend's: a hash of the font file set to each face),
-     * so what was laid out with one may be reused with the other (math_cache.h). NULL, or 0:
+     * so what was laid out with one may be reused with the other (memo.h). NULL, or 0:
      * nothing is reused. */
     uint64_t (*key)(void *ctx);
 } gb_metrics;

@@ -197,6 +197,7 @@ struct gb_pdf_fonts {
     HPDF_Doc pdf;
     face_slot slot[GB_FACE_COUNT];
     gb_err err;
+    uint64_t key;   /* the metrics' key (m_key), 0 until asked after the last face was set */
 };
 
 /* The tables libharu 2.3.0 parses when loading a TrueType font (LoadFontData in
@@ -282,6 +283,7 @@ int gb_pdf_fonts_set(gb_pdf_fonts *f, gb_face face, const char *ttf_path, gb_err
     if (!p) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
     f->slot[face].path = p;
     f->slot[face].state = SLOT_SET;
+    f->key = 0;
     return 0;
 }
 
@@ -907,13 +909,14 @@ static int m_has_glyph(void *ctx, gb_face face, uint32_t cp)
  * see effective(), which the files set decide). Never 0. */
 static uint64_t m_key(void *ctx)
 {
-    const gb_pdf_fonts *f = ctx;
+    gb_pdf_fonts *f = ctx;
+    if (f->key) return f->key;
     uint64_t key = GB_FNV1A64_BASIS;
     for (int i = 0; i < GB_FACE_COUNT; i++) {
         const char *path = f->slot[i].state != SLOT_UNSET ? f->slot[i].path : "";
         key = gb_fnv1a64(key, path, strlen(path) + 1);
     }
-    return key ? key : 1;
+    return f->key = key ? key : 1;
 }
 
 gb_metrics gb_pdf_fonts_metrics(gb_pdf_fonts *f)

@@ -78,6 +78,17 @@ static void milli_sp(gb_ops *o, long long m, int space)
 
 static void milli(gb_ops *o, long long m) { milli_sp(o, m, 1); }
 
+/* llround(r) for |r| < 2^52, without the library call (every number of a page goes through it):
+ * r - trunc(r) is exact there. */
+static long long round_half_away(double r)
+{
+    long long i = (long long)r;
+    double f = r - (double)i;
+    if (f >= 0.5) i++;
+    else if (f <= -0.5) i--;
+    return i;
+}
+
 /* v in thousandths, rounded half away from zero to whole hundredths; non-finite or huge values
  * give 0 and fail. */
 static long long to_milli(gb_ops *o, double v)
@@ -88,7 +99,7 @@ static long long to_milli(gb_ops *o, double v)
     }
     /* hundredths of a point (1/7200 in): far below any device's resolution; the writer still
      * counts in thousandths, so relative moves stay exact sums */
-    return llround(v * 100.0) * 10;
+    return round_half_away(v * 100.0) * 10;
 }
 
 void gb_ops_num(gb_ops *o, double v) { milli(o, to_milli(o, v)); }
@@ -227,7 +238,8 @@ void gb_ops_text(gb_ops *o, double x, double y, const uint16_t *codes, size_t n,
         /* a TJ displacement is in thousandths of an em, positive to the left */
         double t = -gap * 1000.0 / size;
         if (fabs(t) >= 0.005) {
-            long long c = llround(t * 100.0);   /* 2 decimals: 1e-5 em */
+            /* 2 decimals: 1e-5 em */
+            long long c = fabs(t) < 1e12 ? round_half_away(t * 100.0) : llround(t * 100.0);
             milli_sp(o, c * 10, 0);   /* no space needed before the string */
         }
     } else {

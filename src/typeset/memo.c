@@ -1,0 +1,195 @@
+/* memo.c — layout results remembered per thread (see memo.h). */
+#include "typeset/memo.h"
+#include "util/grow.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BUCKETS 1024   /* a power of two */
+
+typedef struct entry {
+    struct entry *next;   /* in its bucket */
+    uint64_t h;
+    unsigned char *key;
+    size_t len;
+    void *v;
+} entry;
+
+typedef struct table {
+    const gb_memo_ops *ops;   /* of the kind's results (set at the first offer) */
+    entry *bucket[BUCKETS];
+    size_t n, weight;
+    uint64_t seen[GB_MEMO_SEEN];       /* hashes of keys met; 0 = empty slot */
+    unsigned char met[GB_MEMO_SEEN];   /* how often (up to 255) */
+    size_t nseen;
+} table;
+
+typedef struct memo {
+    table t[GB_MEMO_KINDS];
+} memo;
+
+static pthread_key_t memo_key;
+static pthread_once_t memo_once = PTHREAD_ONCE_INIT;
+static _Thread_local memo *tl_memo;
+
+int gb_memo_key_room(gb_memo_key *k, size_t n)
+{
+    unsigned char *b = k->len + n >= k->len ? gb_grow(k->b, &k->cap, k->len + n, 1, 1024) : NULL;
+    if (!b) {
+        k->failed = 1;
+        return -1;
+    }
+    k->b = b;
+    return 0;
+}
+
+void gb_memo_key_free(gb_memo_key *k)
+{
+    free(k->b);
+    memset(k, 0, sizeof *k);
+}
+
+static void drop(table *t)
+{
+    for (size_t b = 0; b < BUCKETS; b++) {
+        entry *x = t->bucket[b];
+        while (x) {
+            entry *next = x->next;
+            t->ops->free(x->v);
+            free(x->key);
+            free(x);
+            x = next;
+        }
+        t->bucket[b] = NULL;
+    }
+    t->n = t->weight = 0;
+}
+
+static void memo_free(void *p)
+{
+    memo *m = p;
+    if (!m) return;
+    for (int k = 0; k < GB_MEMO_KINDS; k++)
+        if (m->t[k].ops) drop(&m->t[k]);
+    free(m);
+}
+
+static void memo_key_make(void) { (void)pthread_key_create(&memo_key, memo_free); }
+
+void gb_memo_thread_done(void)
+{
+    if (!tl_memo) return;
+    pthread_once(&memo_once, memo_key_make);
+    pthread_setspecific(memo_key, NULL);
+    memo_free(tl_memo);
+    tl_memo = NULL;
+}
+
+/* The calling thread's memo, made on first use; NULL when out of memory. */
+static memo *thread_memo(void)
+{
+    if (tl_memo) return tl_memo;
+    memo *m = calloc(1, sizeof *m);
+    if (!m) return NULL;
+    pthread_once(&memo_once, memo_key_make);
+    pthread_setspecific(memo_key, m);   /* freed when the thread ends */
+    return tl_memo = m;
+}
+
+/* A hash of the key, 8 bytes a step (keys hold whole paragraphs; FNV-1a's byte steps were a
+ * third of a lookup): each word is mixed in by a multiply and a shift (the multiplier is
+ * splitmix64's); a hash only picks the bucket, keys are compared whole. Never 0. */
+static uint64_t hash_of(const gb_memo_key *k)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ULL ^ (uint64_t)k->len;
+    size_t i = 0;
+    for (; i + 8 <= k->len; i += 8) {
+        uint64_t w;
+        memcpy(&w, k->b + i, 8);
+        h = (h ^ w) * 0xBF58476D1CE4E5B9ULL;
+        h ^= h >> 31;
+    }
+    uint64_t w = 0;
+    if (i < k->len) memcpy(&w, k->b + i, k->len - i);
+    h = (h ^ w) * 0x94D049BB133111EBULL;
+    h ^= h >> 29;
+    return h ? h : 1;
+}
+
+static entry *lookup(const table *t, const gb_memo_key *k, uint64_t h)
+{
+    for (entry *x = t->bucket[h & (BUCKETS - 1)]; x; x = x->next)
+        if (x->h == h && x->len == k->len && (!k->len || !memcmp(x->key, k->b, k->len)))
+            return x;
+    return NULL;
+}
+
+/* The slot of h in the seen table (its own, or the empty one where it would go). */
+static size_t seen_slot(const table *t, uint64_t h)
+{
+    size_t i = (size_t)h & (GB_MEMO_SEEN - 1);
+    while (t->seen[i] && t->seen[i] != h) i = (i + 1) & (GB_MEMO_SEEN - 1);
+    return i;
+}
+
+int gb_memo_find(gb_memo_kind kind, const gb_memo_ops *ops, const gb_memo_key *key, void **out)
+{
+    if (key->failed || (int)kind < 0 || kind >= GB_MEMO_KINDS) return 0;
+    memo *m = thread_memo();
+    if (!m) return 0;
+    table *t = &m->t[kind];
+    uint64_t h = hash_of(key);
+    entry *x = lookup(t, key, h);
+    if (x) {
+        void *c = ops->copy(x->v);
+        if (!c) return -1;
+        *out = c;
+        return 1;
+    }
+    size_t i = seen_slot(t, h);
+    if (!t->seen[i]) {
+        if (t->nseen >= GB_MEMO_SEEN / 2) {   /* half full: start counting again */
+            memset(t->seen, 0, sizeof t->seen);
+            memset(t->met, 0, sizeof t->met);
+            t->nseen = 0;
+            i = seen_slot(t, h);
+        }
+        t->seen[i] = h;
+        t->nseen++;
+    }
+    if (t->met[i] < 255) t->met[i]++;
+    return 0;
+}
+
+void gb_memo_offer(gb_memo_kind kind, const gb_memo_ops *ops, const gb_memo_key *key,
+                   const void *v)
+{
+    if (key->failed || !tl_memo || (int)kind < 0 || kind >= GB_MEMO_KINDS) return;
+    table *t = &tl_memo->t[kind];
+    uint64_t h = hash_of(key);
+    size_t i = seen_slot(t, h);
+    if (t->seen[i] != h || t->met[i] < 2 || lookup(t, key, h)) return;
+    size_t w = ops->weight(v);
+    if (w > GB_MEMO_WEIGHT) return;
+    if (t->ops && (t->n >= GB_MEMO_ENTRIES || t->weight + w > GB_MEMO_WEIGHT))
+        drop(t);   /* full: start again */
+    t->ops = ops;
+    entry *x = calloc(1, sizeof *x);
+    unsigned char *kb = x ? malloc(key->len ? key->len : 1) : NULL;
+    void *c = kb ? ops->copy(v) : NULL;
+    if (!c) {
+        free(kb);
+        free(x);
+        return;
+    }
+    if (key->len) memcpy(kb, key->b, key->len);
+    x->h = h;
+    x->key = kb;
+    x->len = key->len;
+    x->v = c;
+    x->next = t->bucket[h & (BUCKETS - 1)];
+    t->bucket[h & (BUCKETS - 1)] = x;
+    t->n++;
+    t->weight += w;
+}
