@@ -97,6 +97,14 @@ static char *page_content(int id, unsigned face, size_t noise, size_t *len)
     return out;
 }
 
+/* The start of the python3 scripts that read content streams back: a loop over every stream of
+ * the file named by argv[1] (m: its match; the stream's bytes start at m.end()). */
+#define PY_STREAMS \
+    "import re, sys, zlib\n" \
+    "data = open(sys.argv[1], 'rb').read()\n" \
+    "for m in re.finditer(rb'stream\\r?\\n', data):\n" \
+    "    if data[m.start() - 3:m.start()] == b'end': continue\n"
+
 /* Number of this process's descriptors open on deleted files (tmpfile() files). */
 static int deleted_files(void)
 {
@@ -137,7 +145,7 @@ static int add_page(gb_store *s, int id, unsigned face, size_t noise, page_want 
     gb_err e = {0};
     double w = 400 + id % 3, h = 300 + 7 * (id % 4);
     int before = gb_store_count(s);
-    int k = gb_store_add(s, w, h, c, len, 1u << face, &e);
+    int k = gb_store_add(s, w, h, c, len, 0, 1u << face, &e);
     free(c);
     GB_ASSERT_MSG(k == before && gb_store_count(s) == before + 1, "add page %d: index %d (%s)",
                   id, k, e.msg);
@@ -217,10 +225,7 @@ static void save_and_check(HPDF_Doc pdf, gb_store *s, const char *path, const pa
     const char *py = tpath("check.py");
     FILE *f = fopen(py, "w");
     if (f) {
-        fputs("import re, sys, zlib\n"
-              "data = open(sys.argv[1], 'rb').read()\n"
-              "for m in re.finditer(rb'stream\\r?\\n', data):\n"
-              "    if data[m.start() - 3:m.start()] == b'end': continue\n"
+        fputs(PY_STREAMS
               "    try:\n"
               "        out = zlib.decompressobj().decompress(data[m.end():])\n"
               "    except zlib.error:\n"
@@ -248,6 +253,98 @@ static void save_and_check(HPDF_Doc pdf, gb_store *s, const char *path, const pa
     }
     GB_ASSERT_MSG(good == n, "%d of %d pages' content streams read back intact", good, n);
     free(seen);
+    free(out);
+}
+
+/* Body k (deterministic in k): ~6 KB of lines, compressible but distinct per k. */
+static size_t body_text(unsigned k, char *buf, size_t cap)
+{
+    size_t n = 0;
+    uint64_t x = 0x9E3779B97F4A7C15ull * (k + 1);
+    for (int line = 0; line < 160 && n + 64 < cap; line++) {
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        n += (size_t)snprintf(buf + n, cap - n, "%% body %u line %d %016llX\n", k, line,
+                              (unsigned long long)(x * 2685821657736338717ull));
+    }
+    return n;
+}
+
+/* Pages whose content starts with one of 40 bodies (more than GB_STORE_BODIES, so kept bodies
+ * are also dropped and compressed again), marked as bodies of various lengths (0, part, all):
+ * every content stream inflates (zlib checks its Adler-32) to the page's exact bytes, and pages
+ * with the same bytes have the same compressed bytes, whether their body was kept or not. */
+static void test_repeated_bodies(void)
+{
+    HPDF_Doc pdf = HPDF_New(NULL, NULL);
+    gb_store *s = pdf ? gb_store_new(pdf) : NULL;
+    GB_ASSERT_MSG(s != NULL, "store");
+    if (!s) { if (pdf) HPDF_Free(pdf); return; }
+    enum { N = 150 };
+    static char content[16384];
+    uint32_t want[N];
+    int rc = 0;
+    for (int i = 0; i < N && !rc; i++) {
+        /* bodies: in runs that repeat soon (i % 5) and late (i % 40); the same tail for pages
+         * 140..149 as for 100..109 (same bytes: same compressed bytes expected) */
+        unsigned k = i < 100 ? (unsigned)(i % 5 + (i / 25) * 5) : (unsigned)(i % 40);
+        size_t n = body_text(k, content, sizeof content);
+        int t = i >= 140 ? i - 40 : i;        /* the tail's number (and the body's mark) */
+        size_t body = n;
+        if (t % 7 == 3) body = 0;             /* no body marked */
+        else if (t % 7 == 5) body = n / 2;    /* part of it */
+        n += (size_t)snprintf(content + n, sizeof content - n,
+                              "BT /F0 24 Tf 40 40 Td (MARKER%dZ) Tj ET\n", t);
+        if (t % 11 == 0) body = n;            /* all of it */
+        want[i] = crc32_of((const unsigned char *)content, n);
+        gb_err e = {0};
+        rc = gb_store_add(s, 300, 300, content, n, body, 1u, &e) != i;
+        GB_ASSERT_MSG(!rc, "add page %d: %s", i, e.msg);
+    }
+    fonts_ctx fc = {HPDF_GetFont(pdf, "Helvetica", NULL), 0};
+    HPDF_Page pages[N];
+    gb_err e = {0};
+    if (!rc) rc = gb_store_to_pages(s, font_of, &fc, pages, &e);
+    GB_ASSERT_MSG(rc == 0, "to_pages: %s", e.msg);
+    const char *path = tpath("bodies.pdf");
+    if (!rc) GB_ASSERT_MSG(HPDF_SaveToFile(pdf, path) == HPDF_OK, "save failed");
+    HPDF_Free(pdf);
+    gb_store_free(s);
+    if (rc) return;
+    /* every content stream in file order (= page order): CRC-32 of its bytes and of its
+     * compressed bytes */
+    const char *py = tpath("bodies.py");
+    FILE *f = fopen(py, "w");
+    if (f) {
+        fputs(PY_STREAMS
+              "    d = zlib.decompressobj()\n"
+              "    try:\n"
+              "        out = d.decompress(data[m.end():])\n"
+              "    except zlib.error:\n"
+              "        continue\n"
+              "    if not d.eof or b'MARKER' not in out: continue\n"
+              "    raw = data[m.end():len(data) - len(d.unused_data)]\n"
+              "    print(zlib.crc32(out), zlib.crc32(raw))\n",
+              f);
+        fclose(f);
+    }
+    char cmd[1200], *out = NULL;
+    snprintf(cmd, sizeof cmd, "python3 '%s' '%s'", py, path);
+    GB_ASSERT_MSG(gb_test_run(cmd, &out) == 0 && out, "python3 check failed: %s", out ? out : "");
+    int i = 0;
+    unsigned long zcrc[N] = {0};
+    for (char *l = out ? strtok(out, "\n") : NULL; l; l = strtok(NULL, "\n"), i++) {
+        unsigned long c, z;
+        if (sscanf(l, "%lu %lu", &c, &z) != 2 || i >= N) break;
+        GB_ASSERT_MSG(c == want[i], "page %d: content CRC %08lX, want %08X", i, c,
+                      (unsigned)want[i]);
+        zcrc[i] = z;
+    }
+    GB_ASSERT_MSG(i == N, "%d content streams read back, want %d", i, N);
+    for (int k = 140; k < N && i == N; k++)
+        GB_ASSERT_MSG(zcrc[k] == zcrc[k - 40], "page %d and page %d hold the same bytes but "
+                      "compress differently", k, k - 40);
     free(out);
 }
 
@@ -289,7 +386,7 @@ static void test_memory_pages(void)
         page = with_header(6, (const unsigned char *)rep, rl, &pl);
     }
     gb_err e = {0};
-    GB_ASSERT_MSG(page && pl > 36000 && gb_store_add(s, 500, 500, page, pl, 1u, &e) == 6,
+    GB_ASSERT_MSG(page && pl > 36000 && gb_store_add(s, 500, 500, page, pl, 0, 1u, &e) == 6,
                   "add: %s", e.msg);
     free(rep);
     free(page);
@@ -393,4 +490,5 @@ GB_TEST_SUITE(pdf_store)
     GB_ADD(s, test_memory_pages);
     GB_ADD(s, test_spill);
     GB_ADD(s, test_take);
+    GB_ADD(s, test_repeated_bodies);
 }

@@ -394,6 +394,8 @@ int gb_book_emit(gb_book *b, gb_err *e)
                 rc = gb_pdf_outline_add(b->pdf, it->outline_level, it->outline_title, it->dest, e);
             if (it->mark) section = it->mark;
         }
+        /* the head and footer name the student: the body before them is the class's */
+        gb_pdf_page_end_body(b->pdf);
         if (!rc) rc = decorate(b, p + 1, mark, e);
     }
     free(pos);

@@ -1,6 +1,7 @@
 /* memo.c — layout results remembered per thread (see memo.h). */
 #include "typeset/memo.h"
 #include "util/grow.h"
+#include "util/hash.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -97,25 +98,7 @@ static memo *thread_memo(void)
     return tl_memo = m;
 }
 
-/* A hash of the key, 8 bytes a step (keys hold whole paragraphs; FNV-1a's byte steps were a
- * third of a lookup): each word is mixed in by a multiply and a shift (the multiplier is
- * splitmix64's); a hash only picks the bucket, keys are compared whole. Never 0. */
-static uint64_t hash_of(const gb_memo_key *k)
-{
-    uint64_t h = 0x9E3779B97F4A7C15ULL ^ (uint64_t)k->len;
-    size_t i = 0;
-    for (; i + 8 <= k->len; i += 8) {
-        uint64_t w;
-        memcpy(&w, k->b + i, 8);
-        h = (h ^ w) * 0xBF58476D1CE4E5B9ULL;
-        h ^= h >> 31;
-    }
-    uint64_t w = 0;
-    if (i < k->len) memcpy(&w, k->b + i, k->len - i);
-    h = (h ^ w) * 0x94D049BB133111EBULL;
-    h ^= h >> 29;
-    return h ? h : 1;
-}
+static uint64_t hash_of(const gb_memo_key *k) { return gb_hash_words64(k->b, k->len); }
 
 static entry *lookup(const table *t, const gb_memo_key *k, uint64_t h)
 {

@@ -38,6 +38,8 @@ struct gb_pdf_doc {
     double cur_w, cur_h;
     int cur_open;           /* the current page takes drawing (not yet stored) */
     unsigned cur_faces;     /* faces whose fonts the current page uses (bit per face) */
+    size_t cur_body;        /* bytes of the current page's content that are its body (0: not
+                               marked; gb_pdf_page_end_body) */
     HPDF_Page *hpages;      /* the libharu pages, while saving */
     dest_rec *dests;
     size_t ndests, cap_dests;
@@ -174,7 +176,11 @@ void gb_pdf_doc_free(gb_pdf_doc *d)
     free(d);
 }
 
-void gb_pdf_thread_done(void) { gb_pdf_fonts_thread_done(); }
+void gb_pdf_thread_done(void)
+{
+    gb_pdf_fonts_thread_done();
+    gb_store_thread_done();
+}
 
 int gb_pdf_doc_set_face(gb_pdf_doc *d, gb_face face, const char *ttf_path, gb_err *e)
 {
@@ -256,8 +262,8 @@ static int flush_page(gb_pdf_doc *d, gb_err *e)
                           "out of memory, or a coordinate out of range, writing page %d",
                           d->npages);
     }
-    int rc = gb_store_add(d->store, d->cur_w, d->cur_h, d->ops.buf, d->ops.len, d->cur_faces,
-                          e) < 0;
+    int rc = gb_store_add(d->store, d->cur_w, d->cur_h, d->ops.buf, d->ops.len, d->cur_body,
+                          d->cur_faces, e) < 0;
     gb_ops_clear(&d->ops);
     d->cur_faces = 0;
     return rc ? (e->code ? e->code : GB_EINTERNAL) : 0;
@@ -278,6 +284,7 @@ int gb_pdf_page_add(gb_pdf_doc *d, double width, double height, gb_err *e)
     d->cur_w = width;
     d->cur_h = height;
     d->cur_faces = 0;
+    d->cur_body = 0;
     d->cur_open = 1;
     return d->npages++;
 }
@@ -425,6 +432,14 @@ static int draw_text(gb_pdf_doc *d, const gb_item *it, double dx, double dy,
         gb_ops_paint(&d->ops, 0, 1);
     }
     return rc ? rc : check(d, e, "drawing text");
+}
+
+void gb_pdf_page_end_body(gb_pdf_doc *d)
+{
+    if (!d->cur_open || d->saved) return;
+    /* the text object ends here, so what follows never rewrites the body's last bytes */
+    gb_ops_end_text(&d->ops);
+    d->cur_body = d->ops.len;
 }
 
 int gb_pdf_page_draw(gb_pdf_doc *d, const gb_dlist *dl, double dx, double dy, gb_err *e)

@@ -62,6 +62,12 @@ int gb_pdf_page_count(const gb_pdf_doc *d);
  * GB_EINPUT naming the file, a libharu error). */
 int gb_pdf_page_draw(gb_pdf_doc *d, const gb_dlist *dl, double dx, double dy, gb_err *e);
 
+/* Marks what was drawn on the current page so far as its body, and what follows (a running
+ * head and footer naming the reader) as the rest: a body that repeats one of a page the thread
+ * made before is not compressed again (pdf_store.h). The page looks the same either way. No
+ * effect without an open page. */
+void gb_pdf_page_end_body(gb_pdf_doc *d);
+
 /* Number of distinct code points drawn so far that no loaded face has (drawn as U+FFFD or a
  * boxed '?'; a character drawn on every page counts once); the caller should warn when it is
  * not 0. */
@@ -110,7 +116,7 @@ int gb_pdf_doc_save(gb_pdf_doc *d, const char *path, gb_err *e);
 int gb_pdf_doc_append(gb_pdf_doc *d, gb_pdf_doc *src, const char *title, gb_err *e);
 
 /* Frees what the calling thread keeps for its documents (the font faces it parsed, see
- * pdf_fonts.h); a thread's are also freed when it ends. No document of this thread may be used
+ * pdf_fonts.h, and its page compressor, pdf_store.h); a thread's are also freed when it ends. No document of this thread may be used
  * afterwards. */
 void gb_pdf_thread_done(void);
 

@@ -2,6 +2,7 @@
 #include "typeset/pdf_store.h"
 #include "typeset/pdf_ops.h"
 #include "util/grow.h"
+#include "util/hash.h"
 
 #include <hpdf_doc.h>
 #include <hpdf_objects.h>
@@ -9,6 +10,7 @@
 #include <hpdf_streams.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,8 +35,6 @@ struct gb_store {
     size_t mem;         /* compressed bytes held in memory */
     FILE *spill;        /* the temporary file, NULL until needed */
     off_t spill_len;
-    z_stream zs;        /* the page compressor, made at the first page, reset for each */
-    int zs_ready;
 };
 
 gb_store *gb_store_new(HPDF_Doc pdf)
@@ -50,7 +50,6 @@ void gb_store_free(gb_store *s)
     for (size_t i = 0; i < s->n; i++) free(s->pages[i].z);
     free(s->pages);
     if (s->spill) fclose(s->spill);
-    if (s->zs_ready) deflateEnd(&s->zs);
     free(s);
 }
 
@@ -168,44 +167,182 @@ int gb_deflate_stream(HPDF_Doc pdf, HPDF_Stream src, unsigned char **out, size_t
 
 /* ---- compressing a page's content: zlib ---- */
 
-/* content[0..len) deflated into *out (malloc'ed, *outlen bytes) with s's compressor, which is
- * made once (deflateInit2: GB_STORE_ZLEVEL, 32 KB window, memLevel GB_STORE_ZMEMLEVEL) and reset
- * for every page (deflateReset): the window and hash tables are allocated once per document,
- * not per page. zlib's output depends only on the bytes and these settings, so pages stay
- * reproducible. 0 or GB_EINTERNAL. */
-static int deflate_page(gb_store *s, const void *content, size_t len, unsigned char **out,
-                        size_t *outlen, gb_err *e)
+/* A page's content is compressed as one zlib stream (RFC 1950) made of two raw deflate parts:
+ * the page's body (what was drawn before gb_pdf_page_end_body: in a class, the same bytes on
+ * the same page of every student), ended by a full flush (byte-aligned, no final block, no
+ * reference across it), then the rest (running head and footer) from a reset compressor, then
+ * the Adler-32 of the whole (adler32_combine). A body the thread compressed lately is not
+ * compressed again: its deflated bytes are copied. They are the bytes compressing it again
+ * would give (a reset compressor depends only on its input), so files do not depend on what a
+ * thread made before. */
+typedef struct body_rec {
+    uint64_t h;             /* hash of the body's bytes; 0: empty slot */
+    size_t len;
+    unsigned char *raw;     /* the body, to compare whole */
+    unsigned char *z;       /* its raw deflate, full flush included */
+    size_t zlen;
+    uLong adler;            /* Adler-32 of the body */
+} body_rec;
+
+/* The calling thread's page compressor (raw deflate, GB_STORE_ZLEVEL, 32 KB window, memLevel
+ * GB_STORE_ZMEMLEVEL), made at its first page and reset for every part: its ~160 KB of window
+ * and tables are allocated once per thread, not per page or per document (a class set's
+ * finished parts wait for their turn holding only compressed pages). */
+typedef struct compressor {
+    z_stream zs;
+    int ready;
+    body_rec body[GB_STORE_BODIES];
+    unsigned next;          /* the slot the next new body takes (oldest first) */
+} compressor;
+
+static pthread_key_t z_key;
+static pthread_once_t z_once = PTHREAD_ONCE_INIT;
+static _Thread_local compressor *tl_z;
+
+static void body_clear(body_rec *b)
+{
+    free(b->raw);
+    free(b->z);
+    memset(b, 0, sizeof *b);
+}
+
+static void z_free(void *p)
+{
+    compressor *c = p;
+    if (!c) return;
+    if (c->ready) deflateEnd(&c->zs);
+    for (unsigned i = 0; i < GB_STORE_BODIES; i++) body_clear(&c->body[i]);
+    free(c);
+}
+
+static void z_key_make(void) { (void)pthread_key_create(&z_key, z_free); }
+
+void gb_store_thread_done(void)
+{
+    if (!tl_z) return;
+    pthread_once(&z_once, z_key_make);
+    pthread_setspecific(z_key, NULL);
+    z_free(tl_z);
+    tl_z = NULL;
+}
+
+/* The thread's compressor, ready and reset; NULL with e set. */
+static compressor *compressor_reset(gb_err *e)
+{
+    if (!tl_z) {
+        compressor *c = calloc(1, sizeof *c);
+        if (!c) {
+            oom(e);
+            return NULL;
+        }
+        pthread_once(&z_once, z_key_make);
+        pthread_setspecific(z_key, c);   /* freed when the thread ends */
+        tl_z = c;
+    }
+    int zr;
+    if (!tl_z->ready) {
+        zr = deflateInit2(&tl_z->zs, GB_STORE_ZLEVEL, Z_DEFLATED, -15, GB_STORE_ZMEMLEVEL,
+                          Z_DEFAULT_STRATEGY);
+        if (zr == Z_MEM_ERROR) {
+            oom(e);
+            return NULL;
+        }
+        if (zr != Z_OK) {
+            gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "zlib cannot start compressing (%d)", zr);
+            return NULL;
+        }
+        tl_z->ready = 1;
+    } else if ((zr = deflateReset(&tl_z->zs)) != Z_OK) {
+        gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "zlib cannot reset its compressor (%d)", zr);
+        return NULL;
+    }
+    return tl_z;
+}
+
+/* Room for the raw deflate of n bytes ended by a flush: deflateBound plus a flush's empty stored
+ * block (5 bytes) and slack. */
+static size_t part_bound(compressor *c, size_t n) { return deflateBound(&c->zs, (uLong)n) + 16; }
+
+/* in[0..n) raw-deflated by the reset compressor c into out (room for part_bound), ended by flush
+ * (Z_FULL_FLUSH or Z_FINISH); the bytes written, or 0 with e set. */
+static size_t deflate_part(compressor *c, const void *in, size_t n, int flush, unsigned char *out,
+                           size_t room, gb_err *e)
+{
+    z_stream *zs = &c->zs;
+    zs->next_in = (Bytef *)(uintptr_t)in;   /* only read */
+    zs->avail_in = (uInt)n;
+    zs->next_out = out;
+    zs->avail_out = (uInt)room;
+    int zr = deflate(zs, flush);
+    if (zr != (flush == Z_FINISH ? Z_STREAM_END : Z_OK) || zs->avail_in || !zs->avail_out) {
+        gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "zlib cannot compress a page (%d)", zr);
+        return 0;
+    }
+    return room - zs->avail_out;
+}
+
+/* The body record of body[0..n): one the thread kept, or a new one (compressed now, kept in the
+ * oldest slot). NULL with e set. */
+static const body_rec *body_of(const unsigned char *body, size_t n, gb_err *e)
+{
+    uint64_t h = gb_hash_words64(body, n);
+    compressor *c = tl_z;
+    for (unsigned i = 0; c && i < GB_STORE_BODIES; i++)
+        if (c->body[i].h == h && c->body[i].len == n && !memcmp(c->body[i].raw, body, n))
+            return &c->body[i];
+    if (!(c = compressor_reset(e))) return NULL;
+    size_t room = part_bound(c, n);
+    unsigned char *z = malloc(room), *raw = malloc(n);
+    size_t zlen = z && raw ? deflate_part(c, body, n, Z_FULL_FLUSH, z, room, e) : 0;
+    if (!z || !raw || !zlen) {
+        free(z);
+        free(raw);
+        if (!e->code) oom(e);
+        return NULL;
+    }
+    memcpy(raw, body, n);
+    unsigned char *fit = realloc(z, zlen);
+    body_rec *b = &c->body[c->next];
+    c->next = (c->next + 1) % GB_STORE_BODIES;
+    body_clear(b);
+    *b = (body_rec){h, n, raw, fit ? fit : z, zlen, adler32(1L, body, (uInt)n)};
+    return b;
+}
+
+/* content[0..len) compressed (see above) into *out (malloc'ed, *outlen bytes), its first body
+ * bytes being the page's body (0: none). 0 or GB_EINTERNAL. */
+static int deflate_page(const unsigned char *content, size_t len, size_t body,
+                        unsigned char **out, size_t *outlen, gb_err *e)
 {
     *out = NULL;
     *outlen = 0;
     if (!len) return 0;
     if (len > 0x7FFFFFFF) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "page content too large");
-    int zr;
-    if (!s->zs_ready) {
-        memset(&s->zs, 0, sizeof s->zs);
-        zr = deflateInit2(&s->zs, GB_STORE_ZLEVEL, Z_DEFLATED, 15, GB_STORE_ZMEMLEVEL,
-                          Z_DEFAULT_STRATEGY);
-        if (zr == Z_MEM_ERROR) return oom(e);
-        if (zr != Z_OK)
-            return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "zlib cannot start compressing (%d)", zr);
-        s->zs_ready = 1;
-    } else if ((zr = deflateReset(&s->zs)) != Z_OK) {
-        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "zlib cannot reset its compressor (%d)", zr);
-    }
-    uLong cap = deflateBound(&s->zs, (uLong)len);
-    unsigned char *z = malloc(cap);
+    if (body > len) body = len;
+    const body_rec *b = body ? body_of(content, body, e) : NULL;
+    if (body && !b) return e->code ? e->code : GB_EINTERNAL;
+    compressor *c = compressor_reset(e);
+    if (!c) return e->code;
+    size_t rest = len - body, room = 2 + (b ? b->zlen : 0) + part_bound(c, rest) + 4;
+    unsigned char *z = malloc(room);
     if (!z) return oom(e);
-    s->zs.next_in = (Bytef *)(uintptr_t)content;   /* only read */
-    s->zs.avail_in = (uInt)len;
-    s->zs.next_out = z;
-    s->zs.avail_out = (uInt)cap;
-    zr = deflate(&s->zs, Z_FINISH);
-    if (zr != Z_STREAM_END) {   /* deflateBound's room always suffices: a zlib failure */
-        free(z);
-        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "zlib cannot compress a page (%d)", zr);
+    size_t n = 0;
+    z[n++] = 0x78;   /* zlib header: deflate, 32 KB window; (0x78 * 256 + 0x01) % 31 == 0 */
+    z[n++] = 0x01;
+    if (b) {
+        memcpy(z + n, b->z, b->zlen);
+        n += b->zlen;
     }
-    size_t n = (size_t)s->zs.total_out;
-    unsigned char *fit = realloc(z, n);   /* keep what was written, not deflateBound's slack */
+    size_t k = deflate_part(c, content + body, rest, Z_FINISH, z + n, room - n - 4, e);
+    if (!k) {
+        free(z);
+        return e->code;
+    }
+    n += k;
+    uLong a = adler32(1L, content + body, (uInt)rest);
+    if (b) a = adler32_combine(b->adler, a, (z_off_t)rest);
+    for (int i = 3; i >= 0; i--) z[n++] = (unsigned char)(a >> (8 * i));
+    unsigned char *fit = realloc(z, n);   /* keep what was written, not the bound's slack */
     *out = fit ? fit : z;
     *outlen = n;
     return 0;
@@ -258,12 +395,12 @@ static int keep(gb_store *s, page_rec *r, unsigned char *z, size_t zlen, gb_err 
     return 0;
 }
 
-int gb_store_add(gb_store *s, double w, double h, const char *content, size_t len,
+int gb_store_add(gb_store *s, double w, double h, const char *content, size_t len, size_t body,
                  unsigned faces, gb_err *e)
 {
     unsigned char *z;
     size_t zlen;
-    if (deflate_page(s, content, len, &z, &zlen, e)) return -1;
+    if (deflate_page((const unsigned char *)content, len, body, &z, &zlen, e)) return -1;
     page_rec *r = append(s);
     if (!r) {
         free(z);

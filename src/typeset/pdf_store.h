@@ -1,7 +1,7 @@
 /* pdf_store.h — the finished pages of one PDF document before it is saved: each page's content
  * stream compressed at once (zlib's deflate, the FlateDecode of ISO 32000-1 7.4.4; see
- * GB_STORE_ZLEVEL), kept in memory up to GB_STORE_MEMORY bytes and in an
- * unlinked temporary file beyond, and attached to libharu pages only when the document is
+ * GB_STORE_ZLEVEL; a body repeated from an earlier page is not compressed again), kept in
+ * memory up to GB_STORE_MEMORY bytes and in an unlinked temporary file beyond, and attached to libharu pages only when the document is
  * saved. So a class set of any size holds a few dozen bytes per page in memory, not the page
  * (LIBRARIES.md 2.1: libharu keeps a whole document in memory until it is saved), and pages can
  * be built by another thread's document and moved here (gb_store_take).
@@ -27,6 +27,10 @@
 #define GB_STORE_ZLEVEL 1
 #define GB_STORE_ZMEMLEVEL 6
 
+/* Page bodies a thread keeps compressed (with their bytes, to compare whole): a worksheet's
+ * pages without the student's numbers are the same for the whole class, ~10 KB each. */
+#define GB_STORE_BODIES 32
+
 typedef struct gb_store gb_store;
 
 /* An empty store compressing with pdf's memory manager (borrowed, must outlive the store).
@@ -43,10 +47,15 @@ double gb_store_height(const gb_store *s, int i);
 
 /* Stores a page of width w and height h whose content stream is content[0..len) (PDF
  * operators), which uses the fonts of the faces in the bit set faces (bit k: resource name
- * "F<k>", see gb_store_font_name). Returns the page's index, or -1 with GB_EINTERNAL in e
- * (out of memory, the temporary file cannot be written, a libharu error). */
-int gb_store_add(gb_store *s, double w, double h, const char *content, size_t len,
+ * "F<k>", see gb_store_font_name). Its first body bytes (0: none; at most len) are the page's
+ * body, which other pages may repeat: a body this thread compressed among its last
+ * GB_STORE_BODIES is not compressed again (pdf_store.c). Returns the page's index, or -1 with
+ * GB_EINTERNAL in e (out of memory, the temporary file cannot be written, a libharu error). */
+int gb_store_add(gb_store *s, double w, double h, const char *content, size_t len, size_t body,
                  unsigned faces, gb_err *e);
+
+/* Frees the calling thread's page compressor (a thread's is freed when it ends). */
+void gb_store_thread_done(void);
 
 /* Moves every page of src (a store of another document, possibly built by another thread, now
  * owned by the caller's thread) to the end of dst, in order; src is left empty. Returns the
