@@ -46,14 +46,13 @@ void gb_ops_raw(gb_ops *o, const char *s, size_t len)
 
 static void str(gb_ops *o, const char *s) { gb_ops_raw(o, s, strlen(s)); }
 
-/* Appends the integer count of thousandths m as a decimal number, followed by a space when
- * space is set. */
-static void milli_sp(gb_ops *o, long long m, int space)
+/* Writes the integer count of thousandths m as a decimal number backwards, ending just before
+ * end (at most 22 bytes); returns where it starts. */
+static char *fmt_milli(char *end, long long m)
 {
-    char tmp[32], *p = tmp + sizeof tmp;
+    char *p = end;
     int neg = m < 0;
     unsigned long long u = neg ? 0ULL - (unsigned long long)m : (unsigned long long)m;
-    if (space) *--p = ' ';
     unsigned frac = (unsigned)(u % 1000);
     u /= 1000;
     if (frac) {
@@ -73,6 +72,16 @@ static void milli_sp(gb_ops *o, long long m, int space)
         u /= 10;
     } while (u);
     if (neg) *--p = '-';
+    return p;
+}
+
+/* Appends the integer count of thousandths m as a decimal number, followed by a space when
+ * space is set. */
+static void milli_sp(gb_ops *o, long long m, int space)
+{
+    char tmp[32], *p = tmp + sizeof tmp;
+    if (space) *--p = ' ';
+    p = fmt_milli(p, m);
     gb_ops_raw(o, p, (size_t)(tmp + sizeof tmp - p));
 }
 
@@ -221,11 +230,27 @@ void gb_ops_font(gb_ops *o, const char *name, double size)
 {
     begin_text(o);
     end_tj(o);
-    str(o, "/");
-    str(o, name);
-    str(o, " ");
-    gb_ops_num(o, size);
-    str(o, "Tf\n");
+    /* "/<name> <size> Tf\n" in one piece: a worksheet changes font a thousand times */
+    char buf[64], num[32];
+    size_t nl = strlen(name);
+    if (nl > 24) {   /* not a name gradbook makes (pdf_store: "F<k>"); the slow way */
+        str(o, "/");
+        str(o, name);
+        str(o, " ");
+        gb_ops_num(o, size);
+        str(o, "Tf\n");
+        return;
+    }
+    char *np = fmt_milli(num + sizeof num, to_milli(o, size));
+    size_t n = 0, k = (size_t)(num + sizeof num - np);
+    buf[n++] = '/';
+    memcpy(buf + n, name, nl);
+    n += nl;
+    buf[n++] = ' ';
+    memcpy(buf + n, np, k);
+    n += k;
+    memcpy(buf + n, " Tf\n", 4);
+    gb_ops_raw(o, buf, n + 4);
 }
 
 void gb_ops_text(gb_ops *o, double x, double y, const uint16_t *codes, size_t n,
@@ -244,11 +269,18 @@ void gb_ops_text(gb_ops *o, double x, double y, const uint16_t *codes, size_t n,
         }
     } else {
         end_tj(o);
-        milli(o, mx - o->tx);
-        milli(o, my - o->ty);
-        str(o, "Td\n");
-        o->tj_at = o->len;
-        str(o, "[");
+        /* "<dx> <dy> Td\n[" in one piece */
+        char buf[64], *p = buf + sizeof buf;
+        *--p = '[';
+        *--p = '\n';
+        *--p = 'd';
+        *--p = 'T';
+        *--p = ' ';
+        p = fmt_milli(p, my - o->ty);
+        *--p = ' ';
+        p = fmt_milli(p, mx - o->tx);
+        gb_ops_raw(o, p, (size_t)(buf + sizeof buf - p));
+        o->tj_at = o->len - 1;
         o->tj_n = 0;
         o->tx = mx;
         o->ty = my;
