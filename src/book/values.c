@@ -41,6 +41,10 @@ static void split_exp(const char *s, char *mant, size_t cap, int *exp)
     *exp = e ? atoi(e + 1) : 0;
 }
 
+/* gb_value_format copies its 64-byte buffer into these whole */
+_Static_assert(sizeof ((gb_formatted *)0)->plain >= 64 && sizeof ((gb_formatted *)0)->tex >= 64,
+               "gb_formatted's plain and tex hold a formatted number");
+
 int gb_value_format(double v, const char *fmt, gb_formatted *out)
 {
     spec s;
@@ -73,14 +77,16 @@ int gb_value_format(double v, const char *fmt, gb_formatted *out)
         snprintf(out->plain, sizeof out->plain, "%s %%", buf);
         snprintf(out->tex, sizeof out->tex, "%s\\,\\%%", buf);
     } else {
-        snprintf(out->plain, sizeof out->plain, "%s", buf);
+        /* buf (< 64 bytes) fits both: copied, not printed (a worksheet formats ~100 values) */
+        size_t n = strlen(buf) + 1;
+        memcpy(out->plain, buf, n);
         if (out->has_exponent) {
             char mant[48];
             int ex;
             split_exp(buf, mant, sizeof mant, &ex);
             snprintf(out->tex, sizeof out->tex, "%s \\times 10^{%d}", mant, ex);
         } else {
-            snprintf(out->tex, sizeof out->tex, "%s", buf);
+            memcpy(out->tex, buf, n);
         }
     }
     /* Body text: a typographic minus. */
