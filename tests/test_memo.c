@@ -92,7 +92,10 @@ static int same_item(const gb_item *a, const gb_item *b)
                                  same_rgb(a->stroke.color, b->stroke.color));
     case GB_ITEM_CIRCLE:
         return same_double(a->x, b->x) && same_double(a->y, b->y) && same_double(a->r, b->r) &&
-               a->do_fill == b->do_fill && a->do_stroke == b->do_stroke;
+               a->do_fill == b->do_fill && a->do_stroke == b->do_stroke &&
+               (!a->do_fill || same_rgb(a->fill, b->fill)) &&
+               (!a->do_stroke || (same_double(a->stroke.width, b->stroke.width) &&
+                                  same_rgb(a->stroke.color, b->stroke.color)));
     case GB_ITEM_LINK:
         return same_double(a->x, b->x) && same_double(a->y, b->y) && same_double(a->w, b->w) &&
                same_double(a->h, b->h) && a->dest == b->dest;

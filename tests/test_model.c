@@ -220,8 +220,9 @@ static void test_perceptron_both_ways(void)
 }
 
 /* Names are found through the model's index as it grows past several rehashes: every name
- * finds its own quantity, names never added are absent, a taken name is refused, a failed
- * computed quantity leaves no trace in the index. Expected indices are the order of adding. */
+ * finds its own quantity, names never added are absent, a taken name is refused, a refused
+ * computed quantity (wrong number of inputs, refused before it is added) leaves its name free.
+ * Expected indices are the order of adding. */
 static void test_names_indexed(void)
 {
     gb_model *m = gb_model_new();

@@ -2,6 +2,7 @@
 #include "gb_test.h"
 
 #include "typeset/dlist.h"
+#include "typeset/linebreak.h"
 #include "typeset/pdf_doc.h"
 #include "util/utf8.h"
 
@@ -214,6 +215,75 @@ static void test_missing_font(void)
                              "/usr/share/fonts/truetype/dejavu/DejaVuMathTeXGyre.ttf", &e);
     GB_ASSERT_MSG(rc == 0, "math face refused: %s", e.msg);
     gb_pdf_doc_free(d);
+}
+
+/* Writes the first n bytes of src (all when n is 0) to dst; 0 or -1. */
+static int copy_prefix(const char *src, const char *dst, size_t n)
+{
+    size_t len = 0;
+    char *b = gb_test_slurp(src, &len);
+    FILE *f = b ? fopen(dst, "wb") : NULL;
+    int ok = f && fwrite(b, 1, n && n < len ? n : len, f) == (n && n < len ? n : len);
+    if (f) ok &= fclose(f) == 0;
+    free(b);
+    return ok ? 0 : -1;
+}
+
+/* An italic paragraph broken with the metrics of a document whose italic face is set to path. */
+static int italic_lines(const char *path, gb_lines *out, uint64_t *key_before,
+                        uint64_t *key_after, int times, int no_key)
+{
+    gb_err e = {0};
+    gb_pdf_doc *d = gb_pdf_doc_new(&e);
+    int rc = d ? gb_pdf_doc_set_face(d, GB_FACE_SERIF, SERIF, &e) : -1;
+    if (!rc) rc = gb_pdf_doc_set_face(d, GB_FACE_SERIF_ITALIC, path, &e);
+    GB_ASSERT_MSG(rc == 0, "set_face: %s", e.msg);
+    if (rc) { gb_pdf_doc_free(d); return -1; }
+    gb_metrics m = gb_pdf_doc_metrics(d);
+    if (no_key) m.key = NULL;
+    *key_before = m.key ? m.key(m.ctx) : 0;
+    gb_inline it = gb_inline_text(GB_FACE_SERIF_ITALIC, 10.5, "Every weight gradient has the "
+                                  "same form in both layers: the error signal of the receiving "
+                                  "neuron times the activation of the sending neuron.");
+    gb_para_style st = {200, 0, 0, 1};
+    for (int k = 0; k < times && !rc; k++) {
+        gb_lines_free(out);
+        rc = gb_linebreak(&m, &it, 1, &st, out, &e);
+    }
+    *key_after = m.key ? m.key(m.ctx) : 0;
+    gb_pdf_doc_free(d);
+    return rc;
+}
+
+/* Layout measured while a face failed to load (stand-in metrics) is not remembered for later
+ * documents that set the same file once it loads (typeset/memo.h): the metrics key becomes 0
+ * when the load fails; a later document measures afresh. */
+static void test_failed_face_not_remembered(void)
+{
+    const char *italic = "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Italic.ttf";
+    const char *path = tpath("swapped-italic.ttf");
+    /* the table directory passes gradbook's check; libharu fails reading the tables */
+    if (copy_prefix(italic, path, 400)) { GB_ASSERT_MSG(0, "cannot write %s", path); return; }
+    gb_lines broken = {0}, later = {0}, fresh = {0};
+    uint64_t k0, k1, k2, k3, k4, k5;
+    italic_lines(path, &broken, &k0, &k1, 3, 0);
+    GB_ASSERT_MSG(k0 != 0 && k1 == 0, "key %llx before the failed load, %llx after (want 0)",
+                  (unsigned long long)k0, (unsigned long long)k1);
+    if (copy_prefix(italic, path, 0)) { GB_ASSERT_MSG(0, "cannot restore %s", path); return; }
+    int rc = italic_lines(path, &later, &k2, &k3, 1, 0);
+    rc |= italic_lines(path, &fresh, &k4, &k5, 1, 1);
+    GB_ASSERT_MSG(rc == 0 && k2 == k0 && k3 == k0, "the healthy document's key %llx/%llx, want %llx",
+                  (unsigned long long)k2, (unsigned long long)k3, (unsigned long long)k0);
+    GB_ASSERT_MSG(later.n == fresh.n && later.n > 0 &&
+                  later.line[0].natural == fresh.line[0].natural,
+                  "lines after the font loads: %zu, first %.3f; measured afresh: %zu, first %.3f",
+                  later.n, later.n ? later.line[0].natural : 0, fresh.n,
+                  fresh.n ? fresh.line[0].natural : 0);
+    GB_ASSERT_MSG(broken.n == 0 || broken.line[0].natural != fresh.line[0].natural,
+                  "the stand-in metrics measure like the font: the test shows nothing");
+    gb_lines_free(&broken);
+    gb_lines_free(&later);
+    gb_lines_free(&fresh);
 }
 
 /* Counts the entries of tmpdir that start with '.' (temporary files). */
@@ -886,6 +956,7 @@ GB_TEST_SUITE(pdf_doc)
     GB_ADD(s, test_lazy_faces);
     GB_ADD(s, test_reproducible);
     GB_ADD(s, test_missing_font);
+    GB_ADD(s, test_failed_face_not_remembered);
     GB_ADD(s, test_failure_leaves_file);
     GB_ADD(s, test_links_outline);
     GB_ADD(s, test_metrics_match_libharu);

@@ -412,7 +412,8 @@ int gb_linebreak(const gb_metrics *m, const gb_inline *items, size_t n,
         return 0;
     }
     rc = linebreak(m, items, n, st, out, e);
-    if (!rc) gb_memo_offer(GB_MEMO_LINES, &lines_memo, &k, out);
+    /* kept only if the metrics still measure as they did (a font may fail to load meanwhile) */
+    if (!rc && m->key(m->ctx) == mkey) gb_memo_offer(GB_MEMO_LINES, &lines_memo, &k, out);
     gb_memo_key_free(&k);
     return rc;
 }

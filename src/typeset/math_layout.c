@@ -1031,7 +1031,8 @@ int gb_math_render(const char *tex, size_t len, gb_math_style style, double size
     gb_math_node *t = gb_math_parse(tex, len, where, e);
     int rc = t ? gb_math_layout(t, style, size_pt, m, out, e) : e && e->code ? e->code : GB_EINPUT;
     gb_math_free(t);
-    if (!rc && mkey) gb_memo_offer(GB_MEMO_MATH, &box_memo, &k, out);
+    /* kept only if the metrics still measure as they did (a font may fail to load meanwhile) */
+    if (!rc && mkey && m->key(m->ctx) == mkey) gb_memo_offer(GB_MEMO_MATH, &box_memo, &k, out);
     gb_memo_key_free(&k);
     return rc;
 }

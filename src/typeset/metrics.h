@@ -50,7 +50,8 @@ typedef struct gb_metrics {
     /* What the measurements depend on, now: two metrics whose keys are equal and nonzero
      * measure everything alike (the PDF backend's: a hash of the font file set to each face),
      * so what was laid out with one may be reused with the other (memo.h). NULL, or 0:
-     * nothing is reused. */
+     * nothing is reused. The key may change while measuring (a font failing to load): layout
+     * is kept only if it is the same before and after. */
     uint64_t (*key)(void *ctx);
 } gb_metrics;
 

@@ -310,6 +310,7 @@ static loaded_face *parsed(gb_pdf_fonts *f, gb_face face)
     loaded_face *lf = load_face(s->path, &err, &detail);
     if (!lf) {
         s->state = SLOT_FAILED;
+        f->key = 0;
         gb_err_set(&f->err, GB_EINPUT, NULL, 0, 0,
                    "libharu cannot load font file '%s' (error 0x%04lX, detail %lu)", s->path,
                    err, detail);
@@ -906,10 +907,12 @@ static int m_has_glyph(void *ctx, gb_face face, uint32_t cp)
 }
 
 /* The metrics' key: the file of each face (a face left unset is drawn by another face's file,
- * see effective(), which the files set decide). Never 0. */
+ * see effective(), which the files set decide). 0 once a face failed to load: measurements
+ * then use stand-in values (m_vmetrics) that must not be remembered for healthy documents. */
 static uint64_t m_key(void *ctx)
 {
     gb_pdf_fonts *f = ctx;
+    if (f->err.code) return 0;
     if (f->key) return f->key;
     uint64_t key = GB_FNV1A64_BASIS;
     for (int i = 0; i < GB_FACE_COUNT; i++) {

@@ -94,8 +94,9 @@ void gb_pdf_fonts_thread_done(void);
 const gb_err *gb_pdf_fonts_error(const gb_pdf_fonts *f);
 
 /* Metrics over these fonts; ctx is f (borrowed). Advances follow gb_pdf_fonts_resolve exactly,
- * so what is measured is what is drawn. The key (never 0) is a hash of the file set to each
- * face: documents whose faces are set to the same files measure alike. */
+ * so what is measured is what is drawn. The key is a hash of the file set to each face:
+ * documents whose faces are set to the same files measure alike; it is 0 (nothing remembered)
+ * once a face failed to load. */
 gb_metrics gb_pdf_fonts_metrics(gb_pdf_fonts *f);
 
 #endif

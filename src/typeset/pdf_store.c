@@ -319,6 +319,7 @@ static int deflate_page(const unsigned char *content, size_t len, size_t body,
     if (!len) return 0;
     if (len > 0x7FFFFFFF) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "page content too large");
     if (body > len) body = len;
+    if (body > GB_STORE_BODY_MAX) body = 0;   /* not kept: compressed with the rest, always */
     const body_rec *b = body ? body_of(content, body, e) : NULL;
     if (body && !b) return e->code ? e->code : GB_EINTERNAL;
     compressor *c = compressor_reset(e);

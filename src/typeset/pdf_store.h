@@ -28,8 +28,11 @@
 #define GB_STORE_ZMEMLEVEL 6
 
 /* Page bodies a thread keeps compressed (with their bytes, to compare whole): a worksheet's
- * pages without the student's numbers are the same for the whole class, ~10 KB each. */
+ * pages without the student's numbers are the same for the whole class, ~10 KB each. A body
+ * longer than GB_STORE_BODY_MAX bytes is never kept (nor split from the rest): at most ~3 MB a
+ * thread. */
 #define GB_STORE_BODIES 32
+#define GB_STORE_BODY_MAX ((size_t)64 << 10)
 
 typedef struct gb_store gb_store;
 
@@ -49,7 +52,8 @@ double gb_store_height(const gb_store *s, int i);
  * operators), which uses the fonts of the faces in the bit set faces (bit k: resource name
  * "F<k>", see gb_store_font_name). Its first body bytes (0: none; at most len) are the page's
  * body, which other pages may repeat: a body this thread compressed among its last
- * GB_STORE_BODIES is not compressed again (pdf_store.c). Returns the page's index, or -1 with
+ * GB_STORE_BODIES is not compressed again (pdf_store.c); the bytes written are the same either
+ * way. Returns the page's index, or -1 with
  * GB_EINTERNAL in e (out of memory, the temporary file cannot be written, a libharu error). */
 int gb_store_add(gb_store *s, double w, double h, const char *content, size_t len, size_t body,
                  unsigned faces, gb_err *e);
