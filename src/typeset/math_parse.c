@@ -395,8 +395,11 @@ static int parse_command(parser *p, lst *l)
     const gb_math_cmd *cmd = gb_math_cmd_find(name, n);
     if (!cmd) return perr(p, at, "unknown command \\%.*s", (int)(n > 40 ? 40 : n), name);
     p->pos += 1 + n;
-    char cname[48];
-    snprintf(cname, sizeof cname, "\\%.*s", (int)(n > 40 ? 40 : n), name);
+    char cname[48];   /* the backslash and the name, cut to 40 characters (for messages) */
+    size_t cn = n > 40 ? 40 : n;
+    cname[0] = '\\';
+    memcpy(cname + 1, name, cn);
+    cname[cn + 1] = '\0';
     int32_t node = -1;
     switch ((gb_math_cmd_kind)cmd->kind) {
     case GB_CMD_SYM:
