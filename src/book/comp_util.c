@@ -180,10 +180,13 @@ gb_dlist *gb_comp_dl_scale(const gb_dlist *src, double f)
     int rc = 0;
     for (size_t i = 0; !rc && i < gb_dlist_count(src); i++) {
         const gb_item *it = gb_dlist_item(src, i);
-        gb_stroke st = it->stroke;
-        st.width *= f;
-        st.dash_on *= f;
-        st.dash_off *= f;
+        gb_stroke st = {0, 0, 0, GB_BLACK};   /* a path's or circle's stroke, scaled */
+        if (it->kind == GB_ITEM_PATH || it->kind == GB_ITEM_CIRCLE) {
+            st = it->stroke;
+            st.width *= f;
+            st.dash_on *= f;
+            st.dash_off *= f;
+        }
         switch (it->kind) {
         case GB_ITEM_TEXT:
             rc = gb_dl_text(d, it->face, it->size * f, it->x * f, it->y * f, it->text, it->len,

@@ -33,25 +33,30 @@ typedef enum gb_item_kind {
 
 typedef struct gb_item {
     gb_item_kind kind;
-    /* TEXT */
-    gb_face face;
-    double size;        /* font size, points */
-    double x, y;        /* TEXT: origin; CIRCLE: centre; LINK: lower-left corner */
-    const char *text;   /* TEXT: UTF-8, NUL-terminated, owned by the list */
-    size_t len;         /* TEXT: bytes */
-    gb_rgb color;       /* TEXT: fill colour */
-    /* PATH */
-    const double *xy;   /* PATH: x0, y0, x1, y1, ... (npts points), owned by the list */
-    size_t npts;
+    gb_face face;       /* TEXT */
     int closed;         /* PATH: 1 = polygon (closed), 0 = open polyline */
-    /* PATH, CIRCLE */
-    int do_fill, do_stroke;
-    gb_rgb fill;
-    gb_stroke stroke;
-    double r;           /* CIRCLE: radius */
-    /* LINK */
-    double w, h;        /* LINK: size of the rectangle */
+    int do_fill, do_stroke;   /* PATH, CIRCLE */
     int dest;           /* LINK: destination number (gb_pdf_dest_new) */
+    double size;        /* TEXT: font size, points */
+    double x, y;        /* TEXT: origin; CIRCLE: centre; LINK: lower-left corner */
+    /* the fields of one kind only (C11 anonymous members): an item is ~140 bytes, not ~210 */
+    union {
+        struct {        /* TEXT */
+            const char *text;   /* UTF-8, NUL-terminated, owned by the list */
+            size_t len;         /* bytes */
+            gb_rgb color;       /* fill colour */
+        };
+        struct {        /* PATH, CIRCLE */
+            const double *xy;   /* PATH: x0, y0, x1, y1, ... (npts points), owned by the list */
+            size_t npts;
+            gb_rgb fill;
+            gb_stroke stroke;
+            double r;           /* CIRCLE: radius */
+        };
+        struct {        /* LINK */
+            double w, h;        /* size of the rectangle */
+        };
+    };
 } gb_item;
 
 typedef struct gb_dlist gb_dlist;
@@ -65,6 +70,9 @@ void gb_dlist_clear(gb_dlist *dl);
 size_t gb_dlist_count(const gb_dlist *dl);
 /* Item i (< count), borrowed: valid until the list changes. */
 const gb_item *gb_dlist_item(const gb_dlist *dl, size_t i);
+
+/* An item's fields other than kind, face, closed, do_fill, do_stroke, dest, size, x and y are
+ * those of its kind only: read the TEXT fields of a TEXT item, and so on. */
 
 /* Appending. All return 0, or -1 when out of memory (the list is unchanged then). Strings and
  * point arrays are copied. */
