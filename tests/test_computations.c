@@ -500,10 +500,34 @@ static void test_helpers(void)
     gb_dlist_free(d);
 }
 
+/* The accepted interval as the key and the graded sheet print it: 6 significant digits, more
+ * while the bounds would print alike, exponents as TeX, nothing for a non-finite bound. The
+ * expected texts are what %.6g / %.10g print for these bounds (worked out by hand). */
+static void test_interval_text(void)
+{
+    char buf[240];
+    double v = 0.9148464391238432, w = 0.005 * v;   /* 0.5 % of the key */
+    GB_ASSERT_MSG(gb_value_interval_tex(v - w, v + w, buf, sizeof buf) == 0 &&
+                  !strcmp(buf, "[0.910272,\\ 0.919421]"), "0.5 %% of 0.9148...: %s", buf);
+    GB_ASSERT_MSG(gb_value_interval_tex(1 - 1e-9, 1 + 1e-9, buf, sizeof buf) == 0 &&
+                  !strcmp(buf, "[0.999999999,\\ 1.000000001]"), "widened: %s", buf);
+    GB_ASSERT_MSG(gb_value_interval_tex(-0.75375, -0.74625, buf, sizeof buf) == 0 &&
+                  !strcmp(buf, "[-0.75375,\\ -0.74625]"), "negative bounds: %s", buf);
+    GB_ASSERT_MSG(gb_value_interval_tex(1.5e-7, 2.5e-7, buf, sizeof buf) == 0 &&
+                  !strcmp(buf, "[1.5 \\times 10^{-7},\\ 2.5 \\times 10^{-7}]"),
+                  "exponents: %s", buf);
+    GB_ASSERT_MSG(gb_value_interval_tex(1, 1, buf, sizeof buf) == 0 &&
+                  !strcmp(buf, "[1,\\ 1]"), "a zero-width interval: %s", buf);
+    GB_ASSERT_MSG(gb_value_interval_tex(NAN, 1, buf, sizeof buf) == -1 &&
+                  gb_value_interval_tex(0, INFINITY, buf, sizeof buf) == -1,
+                  "a non-finite bound is refused");
+}
+
 GB_TEST_SUITE(computations)
 {
     CU_pSuite s = CU_add_suite("computations", NULL, NULL);
     GB_ADD(s, test_all_fit_wide);
+    GB_ADD(s, test_interval_text);
     GB_ADD(s, test_all_fit_narrow);
     GB_ADD(s, test_gradient_table_values);
     GB_ADD(s, test_network_weights);

@@ -479,10 +479,11 @@ static int answer(gb_book *b, const gb_book_question *q, const frame *f, gb_err 
     long i = gb_model_find(m, q->name);
     if (i < 0) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "no quantity %s", q->name);
     const gb_quantity *qq = gb_model_at(m, (size_t)i);
-    gb_formatted fv, lo, hi;
+    gb_formatted fv;
+    char range[240];
     double w = gb_tolerance_halfwidth(&q->tol, qq->value);
-    if (gb_value_format(qq->value, q->fmt, &fv) || gb_value_format(qq->value - w, ".6g", &lo) ||
-        gb_value_format(qq->value + w, ".6g", &hi))
+    if (gb_value_format(qq->value, q->fmt, &fv) ||
+        gb_value_interval_tex(qq->value - w, qq->value + w, range, sizeof range))
         return gb_err_set(e, GB_EINPUT, q->pos.file, q->pos.line, q->pos.col,
                           "%s is not a finite number", q->name);
     /* The formula in three pieces (symbol = formula, = numbers, ≈ value), so a long one breaks
@@ -499,8 +500,6 @@ static int answer(gb_book *b, const gb_book_question *q, const frame *f, gb_err 
     snprintf(head, sizeof head, "Q%d.", q->number);
     gb_tolerance_format(&q->tol, tolname, sizeof tolname);
     snprintf(tail, sizeof tail, " (%s); %g point%s.", tolname, q->points, q->points == 1 ? "" : "s");
-    char range[240];
-    snprintf(range, sizeof range, "[%s,\\ %s]", lo.tex, hi.tex);
     gb_span sp[10];
     memset(sp, 0, sizeof sp);
     size_t n = 0;

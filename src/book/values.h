@@ -29,6 +29,12 @@ int gb_value_format_check(const char *fmt);
 /* Formats v with fmt into *out. Returns 0, or -1 for an invalid fmt or a non-finite v. */
 int gb_value_format(double v, const char *fmt, gb_formatted *out);
 
+/* The accepted interval [lo, hi] as TeX, "[lo,\ hi]" (buf of cap bytes; at least 240 holds any):
+ * both bounds with 6 significant digits (gb_value_format ".6g"), more (8, 10, ... 15) while they
+ * would print alike. The key and the graded sheet print intervals with it, so a student finds
+ * the same numbers on both. Returns 0, or -1 for a non-finite bound. */
+int gb_value_interval_tex(double lo, double hi, char *buf, size_t cap);
+
 /* The number a student sees printed for v with fmt, parsed back (the "printed value"): used so
  * that answers depend only on printed digits. Returns 0 or -1 as gb_value_format. */
 int gb_value_rounded(double v, const char *fmt, double *out);

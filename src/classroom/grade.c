@@ -215,20 +215,6 @@ static long trivial(const ctx *c, size_t i)
     return -1;
 }
 
-/* "[lo,\ hi]" with enough digits to tell lo from hi. */
-static void interval_tex(double lo, double hi, char *buf, size_t cap)
-{
-    for (int d = 4; d <= 17; d += 2) {
-        char a[40], b[40];
-        snprintf(a, sizeof a, "%.*g", d, lo == 0 ? 0.0 : lo);
-        snprintf(b, sizeof b, "%.*g", d, hi == 0 ? 0.0 : hi);
-        if (strcmp(a, b) != 0 || d >= 16) {
-            snprintf(buf, cap, "[%s,\\ %s]", a, b);
-            return;
-        }
-    }
-}
-
 static void formula(const ctx *c, size_t i, const double *values, int digits, char *buf,
                     size_t cap)
 {
@@ -502,7 +488,8 @@ int gb_grade(const gb_model *m, const gb_question_spec *qs, size_t nq,
         double w = gb_tolerance_halfwidth(&q->tol, c.key[i]);
         r->lo = c.key[i] - w;
         r->hi = c.key[i] + w;
-        interval_tex(r->lo, r->hi, r->interval_tex, sizeof r->interval_tex);
+        if (gb_value_interval_tex(r->lo, r->hi, r->interval_tex, sizeof r->interval_tex))
+            r->interval_tex[0] = '\0';
         r->max_points = q->points;
         r->reference = c.key[i];
         r->mistake = GB_MISTAKE_NONE;

@@ -88,9 +88,9 @@ typedef struct gb_grade_row {
     char key_plain[80];      /* the key as printed (book/values.h, ASCII): "-0.1117" */
     char key_tex[112];       /* the same as TeX */
     double lo, hi;           /* the accepted interval about the key */
-    char interval_tex[240];  /* "[-0.1123,\\ -0.1112]" (numbers with 4 significant digits more
-                                than needed to tell lo from hi are not used: %.4g, widened to
-                                %.6g when lo and hi print equal) */
+    char interval_tex[240];  /* "[-0.112345,\\ -0.111234]": gb_value_interval_tex, as the key
+                                prints it (6 significant digits, more when lo and hi would print
+                                alike) */
     gb_mark mark;
     gb_accept accepted;      /* how a RIGHT answer was accepted */
     double points;           /* earned */
