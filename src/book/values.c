@@ -98,7 +98,7 @@ int gb_value_interval_tex(double lo, double hi, char *buf, size_t cap)
 {
     gb_formatted a, b;
     for (int d = 6;; d = d + 2 > 15 ? 15 : d + 2) {   /* gb_value_format takes up to 15 */
-        char fmt[8];
+        char fmt[16];
         snprintf(fmt, sizeof fmt, ".%dg", d);
         if (gb_value_format(lo, fmt, &a) || gb_value_format(hi, fmt, &b)) return -1;
         if (strcmp(a.tex, b.tex) != 0 || d == 15) break;
