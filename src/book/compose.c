@@ -82,8 +82,12 @@ static int paragraph(gb_book *b, const gb_span *sp, size_t n, const frame *f, do
     for (size_t i = 0; !rc && i < lines.n; i++) {
         gb_line *ln = &lines.line[i];
         gb_vitem *it = gb_book_push(b);
-        if (!it || !(it->dl = gb_dlist_new())) { rc = oom(e); break; }
-        if (gb_dl_append(it->dl, ln->dl, f->indent, 0)) { rc = oom(e); break; }
+        if (!it) { rc = oom(e); break; }
+        /* the line's own list, moved to the indent (not copied) */
+        it->dl = ln->dl;
+        ln->dl = NULL;
+        if (!it->dl) { rc = oom(e); break; }
+        gb_dl_translate(it->dl, f->indent, 0);
         if (i == 0 && marker) gb_dl_append(it->dl, marker, f->indent - marker_w, 0);
         gb_vmetrics vm;
         b->ctx->metrics->vmetrics(b->ctx->metrics->ctx, face, size, &vm);

@@ -162,13 +162,22 @@ static void fit_text(const gb_metrics *m, gb_face face, double size, char *s, si
                      double width)
 {
     static const char ell[] = "\xE2\x80\xA6";
-    size_t len = strlen(s), n = len;
-    if (m->advance(m->ctx, face, s, n, size) <= width) return;
+    size_t len = strlen(s);
+    if (m->advance(m->ctx, face, s, len, size) <= width) return;
     double ew = m->advance(m->ctx, face, ell, 3, size);
-    while (n > 0) {
-        n = gb_utf8_prefix(s, len, n - 1);
-        if (m->advance(m->ctx, face, s, n, size) + ew <= width) break;
+    /* The longest prefix (whole characters) that fits with the ellipsis. Prefixes only grow
+     * with their length, so a binary search over the character boundaries finds the one a
+     * scan from the end would (a running head was measured ~14 times). */
+    size_t at[512], nb = 0;   /* the boundaries below len, longest first (s < 512 bytes) */
+    for (size_t k = len; k > 0 && nb < sizeof at / sizeof at[0];)
+        at[nb++] = k = gb_utf8_prefix(s, len, k - 1);
+    size_t lo = 0, hi = nb;   /* at[k] fits for k >= hi, not for k < lo */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->advance(m->ctx, face, s, at[mid], size) + ew <= width) hi = mid;
+        else lo = mid + 1;
     }
+    size_t n = lo < nb ? at[lo] : 0;
     if (n + 4 > cap) n = gb_utf8_prefix(s, len, cap - 4);
     memcpy(s + n, ell, 4);
 }

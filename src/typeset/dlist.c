@@ -4,6 +4,7 @@
 #include "typeset/dlist.h"
 #include "util/grow.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -207,6 +208,23 @@ static int append(gb_dlist *dst, const gb_dlist *src, int move, double dx, doubl
 int gb_dl_append(gb_dlist *dst, const gb_dlist *src, double dx, double dy)
 {
     return append(dst, src, 1, dx, dy);
+}
+
+void gb_dl_translate(gb_dlist *dl, double dx, double dy)
+{
+    for (size_t i = 0; dl && i < dl->n; i++) {
+        gb_item *it = &dl->items[i];
+        if (it->kind == GB_ITEM_PATH) {
+            double *p = (double *)(uintptr_t)it->xy;   /* the list's own memory */
+            for (size_t k = 0; k < it->npts; k++) {
+                p[2 * k] += dx;
+                p[2 * k + 1] += dy;
+            }
+        } else {
+            it->x += dx;
+            it->y += dy;
+        }
+    }
 }
 
 gb_dlist *gb_dlist_copy(const gb_dlist *src)

@@ -95,6 +95,10 @@ int gb_dl_link(gb_dlist *dl, double x, double y, double w, double h, int dest);
  * then holds the items appended before). */
 int gb_dl_append(gb_dlist *dst, const gb_dlist *src, double dx, double dy);
 
+/* Moves every item of dl by (dx, dy) in place: the same coordinates gb_dl_append(empty, dl,
+ * dx, dy) would give, without a copy. */
+void gb_dl_translate(gb_dlist *dl, double dx, double dy);
+
 /* A new list holding exact copies of src's items (every coordinate bit for bit, -0.0 included);
  * src NULL gives an empty list. NULL when out of memory. Free with gb_dlist_free. */
 gb_dlist *gb_dlist_copy(const gb_dlist *src);
