@@ -322,6 +322,38 @@ static void test_dlist_copy_exact(void)
     gb_dlist_free(dl);
 }
 
+/* gb_dl_translate moves items in place exactly as gb_dl_append into an empty list moves copies:
+ * texts, path points, circles and links, by an offset and by zero. */
+static void test_dlist_translate(void)
+{
+    gb_dlist *dl = gb_dlist_new(), *ref = gb_dlist_new();
+    GB_ASSERT_MSG(dl && ref, "out of memory");
+    if (!dl || !ref) { gb_dlist_free(dl); gb_dlist_free(ref); return; }
+    gb_stroke st = {0.4, 0, 0, GB_BLACK};
+    double xy[6] = {-0.0, 1.25, 3.5, -2.0, 0.1, 0.2};
+    int rc = gb_dl_text(dl, GB_FACE_SERIF, 10, -0.0, 7.3, "ab", 2, GB_BLACK);
+    rc |= gb_dl_path(dl, xy, 3, 1, &GB_WHITE, &st);
+    rc |= gb_dl_circle(dl, 4, 5, 1, NULL, &st);
+    rc |= gb_dl_link(dl, 1, 2, 3, 4, 0);
+    GB_ASSERT_MSG(rc == 0, "building the list failed");
+    const double off[2][2] = {{12.5, -0.3}, {0, 0}};
+    for (int t = 0; t < 2 && !rc; t++) {
+        gb_dlist_clear(ref);
+        rc = gb_dl_append(ref, dl, off[t][0], off[t][1]);
+        gb_dl_translate(dl, off[t][0], off[t][1]);
+        GB_ASSERT_MSG(rc == 0 && gb_dlist_count(ref) == gb_dlist_count(dl), "append failed");
+        for (size_t i = 0; !rc && i < gb_dlist_count(dl); i++)
+            GB_ASSERT_MSG(same_item(gb_dlist_item(dl, i), gb_dlist_item(ref, i)),
+                          "offset (%g, %g): item %zu moved differently", off[t][0], off[t][1], i);
+    }
+    GB_ASSERT_MSG(!signbit(gb_dlist_item(dl, 0)->x) && gb_dlist_item(dl, 1)->xy[2] == 16.0,
+                  "coordinates after two moves: %g, %g", gb_dlist_item(dl, 0)->x,
+                  gb_dlist_item(dl, 1)->xy[2]);
+    gb_dl_translate(NULL, 1, 1);   /* nothing to move */
+    gb_dlist_free(dl);
+    gb_dlist_free(ref);
+}
+
 /* ---- paragraphs ---- */
 
 static int same_lines(const gb_lines *a, const gb_lines *b, char *why, size_t cap)
@@ -443,5 +475,6 @@ GB_TEST_SUITE(memo)
     GB_ADD(s, test_errors_not_kept);
     GB_ADD(s, test_full_cache_starts_again);
     GB_ADD(s, test_dlist_copy_exact);
+    GB_ADD(s, test_dlist_translate);
     GB_ADD(s, test_lines_remembered);
 }
