@@ -1,10 +1,12 @@
 /* values.c — formatting quantity values for text, math and exports. */
 #include "book/values.h"
+#include "util/hash.h"
 #include "util/utf8.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 typedef struct spec { char conv; int prec; } spec;
@@ -45,7 +47,41 @@ static void split_exp(const char *s, char *mant, size_t cap, int *exp)
 _Static_assert(sizeof ((gb_formatted *)0)->plain >= 64 && sizeof ((gb_formatted *)0)->tex >= 64,
                "gb_formatted's plain and tex hold a formatted number");
 
+/* The thread's last formatted values, direct-mapped by (v, fmt): a sheet formats a quantity
+ * many times (a given value appears in every formula that uses it), and printf of a double is
+ * slow. An entry holds the whole result, so a hit gives the same bytes. */
+#define FMT_CACHE 64
+typedef struct fmt_entry {
+    uint64_t bits;       /* of v */
+    char fmt[16];        /* "" = empty slot */
+    gb_formatted out;
+} fmt_entry;
+static _Thread_local fmt_entry fmt_cache[FMT_CACHE];
+
+static int format(double v, const char *fmt, gb_formatted *out);
+
 int gb_value_format(double v, const char *fmt, gb_formatted *out)
+{
+    size_t fl = fmt ? strlen(fmt) : 0;
+    if (!fmt || fl >= sizeof fmt_cache[0].fmt) return format(v, fmt, out);
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    uint64_t h = (bits ^ (bits >> 29) ^ gb_hash_words64(fmt, fl)) * 0x9E3779B97F4A7C15ULL;
+    fmt_entry *c = &fmt_cache[h >> 58];   /* 6 bits: FMT_CACHE slots */
+    if (c->fmt[0] && c->bits == bits && !strcmp(c->fmt, fmt)) {
+        *out = c->out;
+        return 0;
+    }
+    int rc = format(v, fmt, out);
+    if (!rc && fl) {
+        c->bits = bits;
+        memcpy(c->fmt, fmt, fl + 1);
+        c->out = *out;
+    }
+    return rc;
+}
+
+static int format(double v, const char *fmt, gb_formatted *out)
 {
     spec s;
     memset(out, 0, sizeof *out);
