@@ -523,11 +523,35 @@ static void test_interval_text(void)
                   "a non-finite bound is refused");
 }
 
+/* Formatting repeated values (values.c keeps the thread's last 64 results) gives what printf
+ * gives, whatever was formatted in between: 400 values x 3 formats, twice over, in an order that
+ * makes slots collide. */
+static void test_format_repeats(void)
+{
+    static const char *const fmts[3] = {".4f", ".3e", ".6g"};
+    static const char *const pf[3] = {"%.4f", "%.3e", "%.6g"};
+    int wrong = 0, done = 0;
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < 400; i++)
+            for (int k = 0; k < 3; k++) {
+                int j = round ? 399 - i : i;
+                double v = (j - 200) * 0.37 + 1.0 / (j + 3);   /* |v| >= 0.002: no -0, no e */
+                gb_formatted f;
+                char want[64];
+                snprintf(want, sizeof want, pf[k], v);
+                if (gb_value_format(v, fmts[k], &f) != 0 || strcmp(f.plain, want)) wrong++;
+                done++;
+            }
+    GB_ASSERT_MSG(wrong == 0 && done == 2400, "%d of %d formatted values differ from printf",
+                  wrong, done);
+}
+
 GB_TEST_SUITE(computations)
 {
     CU_pSuite s = CU_add_suite("computations", NULL, NULL);
     GB_ADD(s, test_all_fit_wide);
     GB_ADD(s, test_interval_text);
+    GB_ADD(s, test_format_repeats);
     GB_ADD(s, test_all_fit_narrow);
     GB_ADD(s, test_gradient_table_values);
     GB_ADD(s, test_network_weights);
