@@ -2,8 +2,8 @@
 #include "typeset/memo.h"
 #include "util/grow.h"
 #include "util/hash.h"
+#include "util/thread_slot.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,9 +30,6 @@ typedef struct memo {
     table t[GB_MEMO_KINDS];
 } memo;
 
-static pthread_key_t memo_key;
-static pthread_once_t memo_once = PTHREAD_ONCE_INIT;
-static _Thread_local memo *tl_memo;
 
 int gb_memo_key_room(gb_memo_key *k, size_t n)
 {
@@ -76,27 +73,9 @@ static void memo_free(void *p)
     free(m);
 }
 
-static void memo_key_make(void) { (void)pthread_key_create(&memo_key, memo_free); }
+static gb_thread_slot memo_slot = GB_THREAD_SLOT(sizeof(memo), memo_free);
 
-void gb_memo_thread_done(void)
-{
-    if (!tl_memo) return;
-    pthread_once(&memo_once, memo_key_make);
-    pthread_setspecific(memo_key, NULL);
-    memo_free(tl_memo);
-    tl_memo = NULL;
-}
-
-/* The calling thread's memo, made on first use; NULL when out of memory. */
-static memo *thread_memo(void)
-{
-    if (tl_memo) return tl_memo;
-    memo *m = calloc(1, sizeof *m);
-    if (!m) return NULL;
-    pthread_once(&memo_once, memo_key_make);
-    pthread_setspecific(memo_key, m);   /* freed when the thread ends */
-    return tl_memo = m;
-}
+void gb_memo_thread_done(void) { gb_thread_slot_done(&memo_slot); }
 
 static uint64_t hash_of(const gb_memo_key *k) { return gb_hash_words64(k->b, k->len); }
 
@@ -119,7 +98,7 @@ static size_t seen_slot(const table *t, uint64_t h)
 int gb_memo_find(gb_memo_kind kind, const gb_memo_ops *ops, const gb_memo_key *key, void **out)
 {
     if (key->failed || (int)kind < 0 || kind >= GB_MEMO_KINDS) return 0;
-    memo *m = thread_memo();
+    memo *m = gb_thread_slot_get(&memo_slot);   /* made on first use */
     if (!m) return 0;
     table *t = &m->t[kind];
     uint64_t h = hash_of(key);
@@ -148,8 +127,9 @@ int gb_memo_find(gb_memo_kind kind, const gb_memo_ops *ops, const gb_memo_key *k
 void gb_memo_offer(gb_memo_kind kind, const gb_memo_ops *ops, const gb_memo_key *key,
                    const void *v)
 {
-    if (key->failed || !tl_memo || (int)kind < 0 || kind >= GB_MEMO_KINDS) return;
-    table *t = &tl_memo->t[kind];
+    memo *m = gb_thread_slot_peek(&memo_slot);
+    if (key->failed || !m || (int)kind < 0 || kind >= GB_MEMO_KINDS) return;
+    table *t = &m->t[kind];
     uint64_t h = hash_of(key);
     size_t i = seen_slot(t, h);
     if (t->seen[i] != h || t->met[i] < 2 || lookup(t, key, h)) return;

@@ -5,6 +5,7 @@
 #include "typeset/pdf_store.h"
 #include "util/hash.h"
 #include "util/grow.h"
+#include "util/thread_slot.h"
 #include "util/utf8.h"
 
 #include <hpdf_fontdef.h>
@@ -13,7 +14,6 @@
 #include <hpdf_streams.h>
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,10 +76,6 @@ typedef struct loader {
     size_t nrt, caprt;
 } loader;
 
-static pthread_key_t loader_key;
-static pthread_once_t loader_once = PTHREAD_ONCE_INIT;
-static _Thread_local loader *tl_loader;
-
 static void loader_free(void *p)
 {
     loader *l = p;
@@ -108,7 +104,7 @@ static void loader_free(void *p)
     free(l);
 }
 
-static void loader_key_make(void) { (void)pthread_key_create(&loader_key, loader_free); }
+static gb_thread_slot loader_slot = GB_THREAD_SLOT(sizeof(loader), loader_free);
 
 static void on_loader_error(HPDF_STATUS err, HPDF_STATUS detail, void *ud)
 {
@@ -117,25 +113,11 @@ static void on_loader_error(HPDF_STATUS err, HPDF_STATUS detail, void *ud)
     l->detail = detail;
 }
 
-void gb_pdf_fonts_thread_done(void)
-{
-    if (!tl_loader) return;
-    pthread_once(&loader_once, loader_key_make);
-    pthread_setspecific(loader_key, NULL);
-    loader_free(tl_loader);
-    tl_loader = NULL;
-}
+void gb_pdf_fonts_thread_done(void) { gb_thread_slot_done(&loader_slot); }
 
-/* The calling thread's loader, created on first use; NULL when out of memory. */
-static loader *thread_loader(void)
-{
-    if (tl_loader) return tl_loader;
-    loader *l = calloc(1, sizeof *l);
-    if (!l) return NULL;
-    pthread_once(&loader_once, loader_key_make);
-    pthread_setspecific(loader_key, l);   /* freed when the thread ends */
-    return tl_loader = l;
-}
+/* The calling thread's loader, made on first use (freed when the thread ends); NULL when out of
+ * memory. */
+static loader *thread_loader(void) { return gb_thread_slot_get(&loader_slot); }
 
 /* The face parsed from path by this thread's loader, or NULL with *err and *detail set (libharu's
  * error; err 0x1015 when out of memory). */

@@ -3,6 +3,7 @@
 #include "typeset/pdf_ops.h"
 #include "util/grow.h"
 #include "util/hash.h"
+#include "util/thread_slot.h"
 
 #include <hpdf_doc.h>
 #include <hpdf_objects.h>
@@ -10,7 +11,6 @@
 #include <hpdf_streams.h>
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,10 +195,6 @@ typedef struct compressor {
     unsigned next;          /* the slot the next new body takes (oldest first) */
 } compressor;
 
-static pthread_key_t z_key;
-static pthread_once_t z_once = PTHREAD_ONCE_INIT;
-static _Thread_local compressor *tl_z;
-
 static void body_clear(body_rec *b)
 {
     free(b->raw);
@@ -215,33 +211,21 @@ static void z_free(void *p)
     free(c);
 }
 
-static void z_key_make(void) { (void)pthread_key_create(&z_key, z_free); }
+static gb_thread_slot z_slot = GB_THREAD_SLOT(sizeof(compressor), z_free);
 
-void gb_store_thread_done(void)
-{
-    if (!tl_z) return;
-    pthread_once(&z_once, z_key_make);
-    pthread_setspecific(z_key, NULL);
-    z_free(tl_z);
-    tl_z = NULL;
-}
+void gb_store_thread_done(void) { gb_thread_slot_done(&z_slot); }
 
 /* The thread's compressor, ready and reset; NULL with e set. */
 static compressor *compressor_reset(gb_err *e)
 {
-    if (!tl_z) {
-        compressor *c = calloc(1, sizeof *c);
-        if (!c) {
-            oom(e);
-            return NULL;
-        }
-        pthread_once(&z_once, z_key_make);
-        pthread_setspecific(z_key, c);   /* freed when the thread ends */
-        tl_z = c;
+    compressor *c = gb_thread_slot_get(&z_slot);   /* made on first use */
+    if (!c) {
+        oom(e);
+        return NULL;
     }
     int zr;
-    if (!tl_z->ready) {
-        zr = deflateInit2(&tl_z->zs, GB_STORE_ZLEVEL, Z_DEFLATED, -15, GB_STORE_ZMEMLEVEL,
+    if (!c->ready) {
+        zr = deflateInit2(&c->zs, GB_STORE_ZLEVEL, Z_DEFLATED, -15, GB_STORE_ZMEMLEVEL,
                           Z_DEFAULT_STRATEGY);
         if (zr == Z_MEM_ERROR) {
             oom(e);
@@ -251,12 +235,12 @@ static compressor *compressor_reset(gb_err *e)
             gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "zlib cannot start compressing (%d)", zr);
             return NULL;
         }
-        tl_z->ready = 1;
-    } else if ((zr = deflateReset(&tl_z->zs)) != Z_OK) {
+        c->ready = 1;
+    } else if ((zr = deflateReset(&c->zs)) != Z_OK) {
         gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "zlib cannot reset its compressor (%d)", zr);
         return NULL;
     }
-    return tl_z;
+    return c;
 }
 
 /* Room for the raw deflate of n bytes ended by a flush: deflateBound plus a flush's empty stored
@@ -286,7 +270,7 @@ static size_t deflate_part(compressor *c, const void *in, size_t n, int flush, u
 static const body_rec *body_of(const unsigned char *body, size_t n, gb_err *e)
 {
     uint64_t h = gb_hash_words64(body, n);
-    compressor *c = tl_z;
+    compressor *c = gb_thread_slot_peek(&z_slot);
     for (unsigned i = 0; c && i < GB_STORE_BODIES; i++)
         if (c->body[i].h == h && c->body[i].len == n && !memcmp(c->body[i].raw, body, n))
             return &c->body[i];
