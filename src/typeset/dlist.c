@@ -210,6 +210,61 @@ int gb_dl_append(gb_dlist *dst, const gb_dlist *src, double dx, double dy)
     return append(dst, src, 1, dx, dy);
 }
 
+#define PUT(v) put(ctx, &(v), sizeof(v))
+
+/* A filled or stroked item's paint: the flags, then the colours and stroke in use. */
+static void paint_bytes(const gb_item *it, void (*put)(void *, const void *, size_t), void *ctx)
+{
+    PUT(it->do_fill);
+    PUT(it->do_stroke);
+    if (it->do_fill) PUT(it->fill);
+    if (it->do_stroke) PUT(it->stroke);
+}
+
+void gb_dlist_bytes(const gb_dlist *dl, void (*put)(void *ctx, const void *p, size_t n),
+                    void *ctx)
+{
+    size_t n = gb_dlist_count(dl);
+    PUT(n);
+    for (size_t i = 0; i < n; i++) {
+        const gb_item *it = &dl->items[i];
+        int kind = (int)it->kind, face = (int)it->face;
+        PUT(kind);
+        switch (it->kind) {
+        case GB_ITEM_TEXT:
+            PUT(face);
+            PUT(it->size);
+            PUT(it->x);
+            PUT(it->y);
+            PUT(it->color);
+            PUT(it->len);
+            put(ctx, it->text, it->len);
+            break;
+        case GB_ITEM_PATH:
+            PUT(it->npts);
+            put(ctx, it->xy, it->npts * 2 * sizeof *it->xy);
+            PUT(it->closed);
+            paint_bytes(it, put, ctx);
+            break;
+        case GB_ITEM_CIRCLE:
+            PUT(it->x);
+            PUT(it->y);
+            PUT(it->r);
+            paint_bytes(it, put, ctx);
+            break;
+        case GB_ITEM_LINK:
+            PUT(it->x);
+            PUT(it->y);
+            PUT(it->w);
+            PUT(it->h);
+            PUT(it->dest);
+            break;
+        }
+    }
+}
+
+#undef PUT
+
 void gb_dl_translate(gb_dlist *dl, double dx, double dy)
 {
     for (size_t i = 0; dl && i < dl->n; i++) {

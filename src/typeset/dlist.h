@@ -95,6 +95,12 @@ int gb_dl_link(gb_dlist *dl, double x, double y, double w, double h, int dest);
  * then holds the items appended before). */
 int gb_dl_append(gb_dlist *dst, const gb_dlist *src, double dx, double dy);
 
+/* Every field of every item of dl (those of its kind, see above), as bytes given to put in
+ * order, preceded by the number of items: equal lists give equal bytes, and lists that draw
+ * differently give different bytes (the memo's keys, memo.h). dl NULL gives no items. */
+void gb_dlist_bytes(const gb_dlist *dl, void (*put)(void *ctx, const void *p, size_t n),
+                    void *ctx);
+
 /* Moves every item of dl by (dx, dy) in place: the same coordinates gb_dl_append(empty, dl,
  * dx, dy) would give, without a copy. */
 void gb_dl_translate(gb_dlist *dl, double dx, double dy);

@@ -308,53 +308,8 @@ static const gb_memo_ops lines_memo = {lines_memo_copy, lines_memo_free, lines_m
 
 #define PUT(k, v) gb_memo_key_put((k), &(v), sizeof(v))
 
-/* Every field of every item of dl into the key. */
-static void key_dlist(gb_memo_key *k, const gb_dlist *dl)
-{
-    size_t n = gb_dlist_count(dl);
-    PUT(k, n);
-    for (size_t i = 0; i < n; i++) {
-        const gb_item *it = gb_dlist_item(dl, i);
-        int kind = (int)it->kind, face = (int)it->face;
-        PUT(k, kind);
-        switch (it->kind) {
-        case GB_ITEM_TEXT:
-            PUT(k, face);
-            PUT(k, it->size);
-            PUT(k, it->x);
-            PUT(k, it->y);
-            PUT(k, it->color);
-            PUT(k, it->len);
-            gb_memo_key_put(k, it->text, it->len);
-            break;
-        case GB_ITEM_PATH:
-            PUT(k, it->npts);
-            gb_memo_key_put(k, it->xy, it->npts * 2 * sizeof *it->xy);
-            PUT(k, it->closed);
-            PUT(k, it->do_fill);
-            PUT(k, it->do_stroke);
-            if (it->do_fill) PUT(k, it->fill);
-            if (it->do_stroke) PUT(k, it->stroke);
-            break;
-        case GB_ITEM_CIRCLE:
-            PUT(k, it->x);
-            PUT(k, it->y);
-            PUT(k, it->r);
-            PUT(k, it->do_fill);
-            PUT(k, it->do_stroke);
-            if (it->do_fill) PUT(k, it->fill);
-            if (it->do_stroke) PUT(k, it->stroke);
-            break;
-        case GB_ITEM_LINK:
-            PUT(k, it->x);
-            PUT(k, it->y);
-            PUT(k, it->w);
-            PUT(k, it->h);
-            PUT(k, it->dest);
-            break;
-        }
-    }
-}
+/* gb_dlist_bytes' sink: the paragraph key. */
+static void put_bytes(void *k, const void *p, size_t n) { gb_memo_key_put(k, p, n); }
 
 /* The key of a paragraph: everything its lines depend on (metrics, style, every item). */
 static void key_paragraph(gb_memo_key *k, uint64_t mkey, const gb_inline *items, size_t n,
@@ -381,7 +336,7 @@ static void key_paragraph(gb_memo_key *k, uint64_t mkey, const gb_inline *items,
             PUT(k, it->width);
             PUT(k, it->height);
             PUT(k, it->depth);
-            key_dlist(k, it->box);
+            gb_dlist_bytes(it->box, put_bytes, k);
         }
     }
 }
