@@ -3,6 +3,7 @@
 #include "classroom/pool.h"
 #include "gb_test.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 
@@ -13,17 +14,18 @@ typedef struct counts {
     atomic_int wrong_state;    /* a job saw another worker's state */
 } counts;
 
-/* Each worker's state: a malloc'ed int holding 42, made at the worker's first index. */
+/* Each worker's state: the thread that made it (malloc'ed), made at the worker's first index; a
+ * state seen by another thread is a foreign one. */
 static void count_job(size_t i, void **state, void *ctx)
 {
     counts *c = ctx;
     if (!*state) {
-        int *s = malloc(sizeof *s);
+        pthread_t *s = malloc(sizeof *s);
         if (!s) return;
-        *s = 42;
+        *s = pthread_self();
         *state = s;
         atomic_fetch_add(&c->states_made, 1);
-    } else if (*(int *)*state != 42) {
+    } else if (!pthread_equal(*(pthread_t *)*state, pthread_self())) {
         atomic_fetch_add(&c->wrong_state, 1);
     }
     if (i < c->n) atomic_fetch_add(&c->runs[i], 1);
@@ -106,6 +108,50 @@ static void test_start_work_stop(void)
     free(c.runs);
 }
 
+/* The handoff: 501 items put by pool workers in whatever order they finish (odd indices put
+ * nothing), taken in index order by this thread; an item put and not taken is freed by
+ * gb_handoff_free, NULL items are not. */
+typedef struct handed { gb_handoff *h; } handed;
+
+static void put_job(size_t i, void **state, void *ctx)
+{
+    (void)state;
+    handed *c = ctx;
+    size_t *item = NULL;
+    if (i % 2 == 0 && (item = malloc(sizeof *item))) *item = i;
+    gb_handoff_put(c->h, i, item);
+}
+
+static atomic_int handoff_freed;
+static void item_free(void *p)
+{
+    atomic_fetch_add(&handoff_freed, 1);
+    free(p);
+}
+
+static void test_handoff_in_order(void)
+{
+    enum { N = 501 };   /* the last index (500) is even: an item, left untaken */
+    handed c = {gb_handoff_new(N)};
+    GB_ASSERT_MSG(c.h != NULL, "out of memory");
+    if (!c.h) return;
+    gb_pool p;
+    gb_pool_start(&p, N, 3, put_job, NULL, &c);
+    size_t wrong = 0;
+    for (size_t i = 0; i + 1 < N; i++) {   /* the last one is left for gb_handoff_free */
+        size_t *item = gb_handoff_take(c.h, i);
+        if (i % 2 ? item != NULL : !item || *item != i) wrong++;
+        free(item);
+    }
+    gb_pool_work(&p);
+    gb_pool_join(&p);
+    GB_ASSERT_MSG(wrong == 0, "%zu items taken out of order or lost", wrong);
+    atomic_store(&handoff_freed, 0);
+    gb_handoff_free(c.h, item_free);
+    GB_ASSERT_MSG(atomic_load(&handoff_freed) == 1, "%d untaken items freed (want the last one)",
+                  atomic_load(&handoff_freed));
+}
+
 GB_TEST_SUITE(pool)
 {
     CU_pSuite s = CU_add_suite("pool", NULL, NULL);
@@ -113,4 +159,5 @@ GB_TEST_SUITE(pool)
     GB_ADD(s, test_one_job);
     GB_ADD(s, test_no_work);
     GB_ADD(s, test_start_work_stop);
+    GB_ADD(s, test_handoff_in_order);
 }

@@ -124,9 +124,7 @@ typedef struct batch {
     /* --booklet: each worker also builds its students' parts of the class set; the calling
      * thread appends them in roster order (document.h) */
     gb_booklet *bk;
-    gb_booklet_part **parts;  /* n; parts[i] once part_ready[i] (NULL: student left out) */
-    unsigned char *part_ready;
-    pthread_cond_t part_cv;   /* signalled under mu when a part is ready */
+    gb_handoff *parts;        /* student i's part (NULL: left out), put once by its job */
 } batch;
 
 /* Rewrites a student's error as "line N, student 'ID': message" into e. */
@@ -291,7 +289,10 @@ static void finish(batch *b, size_t i, const gb_err *le)
     pthread_mutex_unlock(&b->mu);
 }
 
-static int build_student(batch *b, size_t i, gb_variant_drawer **dw, gb_err *e)
+/* Student i's files; with a booklet, *part receives the worksheet as the student's part of the
+ * class set (NULL on failure). */
+static int build_student(batch *b, size_t i, gb_variant_drawer **dw, gb_booklet_part **part,
+                         gb_err *e)
 {
     const gb_batch_student *s = &b->s[i];
     gb_variant v;
@@ -302,11 +303,10 @@ static int build_student(batch *b, size_t i, gb_variant_drawer **dw, gb_err *e)
     char *txt = gb_path_join(b->o->outdir, s->fname, "-answers.txt");
     gb_student who = {s->id, s->name, s->id, b->recs[i].hash, s->line};
     if (!ws || !key || !txt) rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
-    gb_booklet_part *part = NULL;
     if (!rc) {
         /* with a booklet, the worksheet laid out for the file is also the student's part */
         gb_doc_opts d = {b->o->worksheet_tpl, v.params, -1, b->o->date, &who};
-        rc = b->bk ? gb_doc_build_part(&d, ws, &part, e) : gb_doc_build(&d, ws, e);
+        rc = part ? gb_doc_build_part(&d, ws, part, e) : gb_doc_build(&d, ws, e);
     }
     if (!rc) {
         gb_doc_opts d = {b->o->key_tpl, v.params, -1, b->o->date, &who};
@@ -314,18 +314,6 @@ static int build_student(batch *b, size_t i, gb_variant_drawer **dw, gb_err *e)
     }
     if (!rc) rc = gb_answers_write_sheet(txt, b->o->assignment, s->id, b->recs[i].hash, b->qs,
                                          b->nq, e);
-    if (b->bk) {
-        /* A student whose files failed is left out of the class set. */
-        if (rc) {
-            gb_booklet_part_free(part);
-            part = NULL;
-        }
-        pthread_mutex_lock(&b->mu);
-        b->parts[i] = part;
-        b->part_ready[i] = 1;
-        pthread_cond_broadcast(&b->part_cv);
-        pthread_mutex_unlock(&b->mu);
-    }
     free(ws);
     free(key);
     free(txt);
@@ -333,20 +321,35 @@ static int build_student(batch *b, size_t i, gb_variant_drawer **dw, gb_err *e)
     return rc;
 }
 
-/* A pool job: student i, with the worker's own drawer in *state (made at its first student). */
+/* A pool job: student i, with the worker's own drawer in *state (made at its first student).
+ * With a booklet the student's part is handed over whatever happened: a student whose files
+ * failed is left out of the class set, and the appending thread never waits in vain. */
 static void student_job(size_t i, void **state, void *ctx)
 {
     batch *b = ctx;
     gb_variant_drawer *dw = *state;
     gb_err le = {0};
-    build_student(b, i, &dw, &le);
+    gb_booklet_part *part = NULL;
+    int rc = build_student(b, i, &dw, b->bk ? &part : NULL, &le);
     *state = dw;
+    if (b->bk) {
+        if (rc) {
+            gb_booklet_part_free(part);
+            part = NULL;
+        }
+        gb_handoff_put(b->parts, i, part);
+    }
     finish(b, i, &le);
 }
 
 static void drawer_free(void *dw)
 {
     gb_variant_drawer_free(dw);
+}
+
+static void part_free(void *part)
+{
+    gb_booklet_part_free(part);
 }
 
 /* The class set: the workers build each student's part, the calling thread appends them in
@@ -356,11 +359,7 @@ static int append_booklet(batch *b, gb_err *e)
 {
     int rc = 0;
     for (size_t i = 0; i < b->n; i++) {
-        pthread_mutex_lock(&b->mu);
-        while (!b->part_ready[i]) pthread_cond_wait(&b->part_cv, &b->mu);
-        gb_booklet_part *part = b->parts[i];
-        b->parts[i] = NULL;
-        pthread_mutex_unlock(&b->mu);
+        gb_booklet_part *part = gb_handoff_take(b->parts, i);
         if (part && !rc) {
             rc = gb_booklet_append(b->bk, part, e);
             if (rc) rc = gb_err_set(e, rc, NULL, 0, 0, "booklet: %s", e->msg);
@@ -492,16 +491,11 @@ int gb_batch_run(const gb_batch_opts *o, const gb_batch_student *s, size_t n,
     if (!rc) rc = write_answer_files(&b, e);
     if (!rc) {
         b.units = n * (o->booklet ? 2 : 1);
-        if (pthread_mutex_init(&b.mu, NULL) != 0)
+        if (pthread_mutex_init(&b.mu, NULL) != 0) {
             rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "cannot create a mutex");
-        else if (pthread_cond_init(&b.part_cv, NULL) != 0) {
-            rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "cannot create a condition variable");
-            pthread_mutex_destroy(&b.mu);
         } else {
             if (o->booklet) {
-                b.parts = calloc(n, sizeof *b.parts);
-                b.part_ready = calloc(n, 1);
-                if (!b.parts || !b.part_ready)
+                if (!(b.parts = gb_handoff_new(n)))
                     rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
                 else if (!(b.bk = gb_booklet_new(o->worksheet_tpl, o->date, e)))
                     rc = e->code ? e->code : GB_EINTERNAL;
@@ -512,10 +506,7 @@ int gb_batch_run(const gb_batch_opts *o, const gb_batch_student *s, size_t n,
             }
             if (!rc) rc = run_workers(&b, r, e);
             gb_booklet_free(b.bk);
-            for (size_t i = 0; b.parts && i < n; i++) gb_booklet_part_free(b.parts[i]);
-            free(b.parts);
-            free(b.part_ready);
-            pthread_cond_destroy(&b.part_cv);
+            gb_handoff_free(b.parts, part_free);
             pthread_mutex_destroy(&b.mu);
         }
     }

@@ -52,4 +52,21 @@ void gb_pool_join(gb_pool *p);
 void gb_pool_run(size_t n, unsigned jobs, gb_pool_job *job, gb_pool_state_free *state_free,
                  void *ctx);
 
+/* ---- handing results to one thread in index order ----
+ * Workers put the result of index i (any order, any thread); one thread takes them in order,
+ * each take waiting until its index was put. Used for a class set, whose parts are built on
+ * every core and appended in roster order. Every index that is taken must be put exactly once,
+ * whatever happened to its job (a NULL item says "nothing"). */
+typedef struct gb_handoff gb_handoff;
+
+/* n empty slots; NULL when out of memory. */
+gb_handoff *gb_handoff_new(size_t n);
+/* Puts item (may be NULL) as index i's result (i < n) and wakes the taker. */
+void gb_handoff_put(gb_handoff *h, size_t i, void *item);
+/* Waits until index i was put; returns its item and forgets it (the caller owns it). */
+void *gb_handoff_take(gb_handoff *h, size_t i);
+/* Frees h; item_free (if not NULL) gets every item put and not taken (never NULL items). No
+ * thread may put or take any more. */
+void gb_handoff_free(gb_handoff *h, void (*item_free)(void *item));
+
 #endif

@@ -11,7 +11,6 @@
 #include "numerics/gradcheck.h"
 #include "numerics/training.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,11 +133,7 @@ typedef struct bk_run {
     const gb_params *p;
     gb_question_spec *qs;
     size_t nq;
-    int n, failed;
-    gb_booklet_part **parts;
-    unsigned char *ready;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
+    gb_handoff *parts;   /* student i's part (NULL: failed), put once by its job */
 } bk_run;
 
 /* A pool job: student i's part, with the worker's own drawer in *state (made at its first
@@ -161,17 +156,17 @@ static void bk_job(size_t i, void **state, void *ctx)
     if (!rc) rc = gb_booklet_part_build(r->b, v.params, -1, &s, &part, &e);
     if (rc) gb_err_print(&e);
     gb_variant_free(&v);
-    pthread_mutex_lock(&r->mu);
-    r->parts[i] = part;
-    r->ready[i] = 1;
-    if (!part) r->failed = 1;
-    pthread_cond_broadcast(&r->cv);
-    pthread_mutex_unlock(&r->mu);
+    gb_handoff_put(r->parts, i, part);
 }
 
 static void bk_drawer_free(void *d)
 {
     gb_variant_drawer_free(d);
+}
+
+static void bk_part_free(void *part)
+{
+    gb_booklet_part_free(part);
 }
 
 static int bench_booklet(void)
@@ -198,19 +193,15 @@ static int bench_booklet(void)
     if (jobs > 64) jobs = 64;
     bk_run r = {0};
     r.p = p;
-    r.n = n;
     if (gb_doc_questions(tpl, p, &r.qs, &r.nq, &e)) {
         gb_err_print(&e);
         gb_params_free(p);
         unlink(out);
         return 1;
     }
-    r.parts = calloc((size_t)n, sizeof *r.parts);
-    r.ready = calloc((size_t)n, 1);
-    pthread_mutex_init(&r.mu, NULL);
-    pthread_cond_init(&r.cv, NULL);
+    r.parts = gb_handoff_new((size_t)n);
     double t0 = now();
-    r.b = r.parts && r.ready ? gb_booklet_new(tpl, 0, &e) : NULL;
+    r.b = r.parts ? gb_booklet_new(tpl, 0, &e) : NULL;
     /* files out.pdf, or volumes out-1.pdf, ... as variants writes them */
     if (r.b && gb_booklet_output(r.b, out, (size_t)n, GB_BOOKLET_VOLUME, &e)) {
         gb_booklet_free(r.b);
@@ -221,11 +212,7 @@ static int bench_booklet(void)
     unsigned started = gb_pool_start(&pool, (size_t)n, rc ? 0 : jobs, bk_job, bk_drawer_free, &r);
     if (!rc && !started) gb_pool_work(&pool);
     for (int i = 0; !rc && i < n; i++) {
-        pthread_mutex_lock(&r.mu);
-        while (!r.ready[i]) pthread_cond_wait(&r.cv, &r.mu);
-        gb_booklet_part *part = r.parts[i];
-        r.parts[i] = NULL;
-        pthread_mutex_unlock(&r.mu);
+        gb_booklet_part *part = gb_handoff_take(r.parts, (size_t)i);
         rc = !part || gb_booklet_append(r.b, part, &e);
     }
     gb_pool_stop(&pool);   /* on failure: no more parts */
@@ -233,11 +220,7 @@ static int bench_booklet(void)
     if (!rc) rc = gb_booklet_save(r.b, &e);
     double dt = now() - t0;
     gb_booklet_free(r.b);
-    for (int i = 0; r.parts && i < n; i++) gb_booklet_part_free(r.parts[i]);
-    free(r.parts);
-    free(r.ready);
-    pthread_cond_destroy(&r.cv);
-    pthread_mutex_destroy(&r.mu);
+    gb_handoff_free(r.parts, bk_part_free);
     free(r.qs);
     if (rc && e.code) gb_err_print(&e);
     else if (!rc)
