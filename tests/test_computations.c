@@ -506,9 +506,12 @@ static void test_helpers(void)
 static void test_interval_text(void)
 {
     char buf[240];
-    double v = 0.9148464391238432, w = 0.005 * v;   /* 0.5 % of the key */
+    double v = 0.8, w = 0.005 * v;   /* 0.5 % of a key of 0.8: 0.8 -+ 0.004 */
     GB_ASSERT_MSG(gb_value_interval_tex(v - w, v + w, buf, sizeof buf) == 0 &&
-                  !strcmp(buf, "[0.910272,\\ 0.919421]"), "0.5 %% of 0.9148...: %s", buf);
+                  !strcmp(buf, "[0.796,\\ 0.804]"), "0.5 %% of 0.8: %s", buf);
+    v = 1.0 / 3, w = 0.001;   /* six digits of 1/3 -+ 1/1000 */
+    GB_ASSERT_MSG(gb_value_interval_tex(v - w, v + w, buf, sizeof buf) == 0 &&
+                  !strcmp(buf, "[0.332333,\\ 0.334333]"), "1/3 -+ 0.001: %s", buf);
     GB_ASSERT_MSG(gb_value_interval_tex(1 - 1e-9, 1 + 1e-9, buf, sizeof buf) == 0 &&
                   !strcmp(buf, "[0.999999999,\\ 1.000000001]"), "widened: %s", buf);
     GB_ASSERT_MSG(gb_value_interval_tex(-0.75375, -0.74625, buf, sizeof buf) == 0 &&
@@ -530,7 +533,7 @@ static void test_format_repeats(void)
 {
     static const char *const fmts[3] = {".4f", ".3e", ".6g"};
     static const char *const pf[3] = {"%.4f", "%.3e", "%.6g"};
-    int wrong = 0, done = 0;
+    int wrong = 0;
     for (int round = 0; round < 2; round++)
         for (int i = 0; i < 400; i++)
             for (int k = 0; k < 3; k++) {
@@ -540,10 +543,8 @@ static void test_format_repeats(void)
                 char want[64];
                 snprintf(want, sizeof want, pf[k], v);
                 if (gb_value_format(v, fmts[k], &f) != 0 || strcmp(f.plain, want)) wrong++;
-                done++;
             }
-    GB_ASSERT_MSG(wrong == 0 && done == 2400, "%d of %d formatted values differ from printf",
-                  wrong, done);
+    GB_ASSERT_MSG(wrong == 0, "%d of 2400 formatted values differ from printf", wrong);
 }
 
 GB_TEST_SUITE(computations)

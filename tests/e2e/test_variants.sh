@@ -29,7 +29,7 @@ opened=0; unopened=""
 for f in "$c"/*.pdf; do
   if pdfinfo "$f" > /dev/null 2>&1; then opened=$((opened + 1)); else unopened="$unopened $f"; fi
 done
-if [ -z "$unopened" ] && [ "$opened" = 61 ]; then ok "variants: every PDF opens"
+if [ -z "$unopened" ] && [ "$opened" = $((n_ws + n_key + 1)) ]; then ok "variants: every PDF opens"
 else bad "variants: every PDF opens" "$opened opened; not:$unopened"; fi
 
 # Each student's ID, name and hash from answers.json (Python reads it: no shell parsing of JSON).
