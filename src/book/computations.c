@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-static const struct {
+static const struct comp {
     const char *name;
     gb_comp_fn fn;
     gb_float_kind kind;
@@ -28,11 +28,11 @@ static const struct {
 
 #define NCOMPS (sizeof comps / sizeof comps[0])
 
-static gb_comp_fn lookup(const char *name)
+/* The table entry of computation name, or NULL. */
+static const struct comp *lookup(const char *name)
 {
-    if (!name) return NULL;
-    for (size_t i = 0; i < NCOMPS; i++)
-        if (!strcmp(comps[i].name, name)) return comps[i].fn;
+    for (size_t i = 0; name && i < NCOMPS; i++)
+        if (!strcmp(comps[i].name, name)) return &comps[i];
     return NULL;
 }
 
@@ -43,16 +43,14 @@ int gb_computation_known(const char *name)
 
 int gb_computation_needs_training(const char *name)
 {
-    for (size_t i = 0; name && i < NCOMPS; i++)
-        if (!strcmp(comps[i].name, name)) return comps[i].training;
-    return 0;
+    const struct comp *c = lookup(name);
+    return c ? c->training : 0;
 }
 
 gb_float_kind gb_computation_kind(const char *name)
 {
-    for (size_t i = 0; name && i < NCOMPS; i++)
-        if (!strcmp(comps[i].name, name)) return comps[i].kind;
-    return GB_FLOAT_FIGURE;
+    const struct comp *c = lookup(name);
+    return c ? c->kind : GB_FLOAT_FIGURE;
 }
 
 int gb_computation_render(const gb_block *b, const gb_book_ctx *ctx, gb_float *out, gb_err *e)
@@ -68,7 +66,8 @@ int gb_computation_render(const gb_block *b, const gb_book_ctx *ctx, gb_float *o
         return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
                           "computation: bad font size %g or text width %g", ctx->font_size,
                           ctx->text_width);
-    gb_comp_fn fn = lookup(b->name);
+    const struct comp *cp = lookup(b->name);
+    gb_comp_fn fn = cp ? cp->fn : NULL;
     if (!fn) {
         char list[512] = "";
         for (size_t i = 0; i < NCOMPS; i++) {

@@ -60,9 +60,7 @@ static int rows(gb_book *b, const gb_graded_sheet *g, gb_err *e)
         sp[n++] = text("  \xC2\xB7  key ", 0);
         /* the key as typeset numbers are: a true minus, as in the accepted interval */
         char key[96];
-        const char *k = r->key ? r->key : "";
-        snprintf(key, sizeof key, "%s%s", k[0] == '-' ? "\xE2\x88\x92" : "",
-                 k[0] == '-' ? k + 1 : k);
+        gb_utf8_minus(key, sizeof key, r->key ? r->key : "");
         sp[n++] = text(key, 0);
         if (r->interval) {
             sp[n++] = text("  accepted ", 0);

@@ -160,14 +160,7 @@ static int record_values(batch *b, size_t i, const gb_model *m, gb_err *e)
 {
     int rc = 0;
     if (!b->given_names) rc = collect_given_names(b, m, e);
-    for (size_t k = 0; !rc && k < b->nq; k++) {
-        int ok = 0;
-        b->answers[i * b->nq + k] = gb_model_value(m, b->qs[k].name, &ok);
-        if (!ok)
-            rc = gb_err_set(e, GB_EINPUT, NULL, 0, 0,
-                            "question %zu asks for '%s', which is not a quantity of the exercise",
-                            k + 1, b->qs[k].name);
-    }
+    if (!rc) rc = gb_variant_model_answers(m, b->qs, b->nq, b->answers + i * b->nq, e);
     for (size_t g = 0; !rc && g < b->ng; g++) {
         int ok = 0;
         b->givens[i * b->ng + g] = gb_model_value(m, b->given_names[g], &ok);

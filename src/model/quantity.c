@@ -4,6 +4,7 @@
 #include "numerics/rules.h"
 #include "util/grow.h"
 #include "util/hash.h"
+#include "util/utf8.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -89,16 +90,6 @@ double gb_model_value(const gb_model *m, const char *name, int *ok)
     return i >= 0 ? m->q[i].value : 0.0;
 }
 
-/* src copied into dst[0..cap) as snprintf(dst, cap, "%s", src) would: cut to cap - 1 bytes and
- * terminated (models are built per student: this runs thousands of times a sheet). */
-static void copy_cut(char *dst, size_t cap, const char *src)
-{
-    size_t n = strlen(src);
-    if (n >= cap) n = cap - 1;
-    memcpy(dst, src, n);
-    dst[n] = '\0';
-}
-
 static gb_quantity *push(gb_model *m, const char *name, const char *symbol, const char *desc)
 {
     if (strlen(name) >= sizeof m->q->name || gb_model_find(m, name) >= 0) return NULL;
@@ -109,9 +100,9 @@ static gb_quantity *push(gb_model *m, const char *name, const char *symbol, cons
     }
     gb_quantity *q = &m->q[m->n];
     memset(q, 0, sizeof *q);
-    copy_cut(q->name, sizeof q->name, name);
-    copy_cut(q->symbol, sizeof q->symbol, symbol ? symbol : name);
-    copy_cut(q->desc, sizeof q->desc, desc ? desc : "");
+    gb_utf8_copy(q->name, sizeof q->name, name);
+    gb_utf8_copy(q->symbol, sizeof q->symbol, symbol ? symbol : name);
+    gb_utf8_copy(q->desc, sizeof q->desc, desc ? desc : "");
     return q;
 }
 

@@ -25,7 +25,12 @@ typedef struct hpdf_err { unsigned long err, detail; } hpdf_err;
 typedef struct dest_rec { int placed, page; double left, top; HPDF_Destination dst; } dest_rec;
 typedef struct link_rec { int page, dest; double x0, y0, x1, y1; } link_rec;
 typedef struct outline_rec { int level, dest; char *title; } outline_rec;
-typedef struct label_rec { int page, first; gb_pdf_label_style style; char *prefix; } label_rec;
+typedef struct label_rec {
+    int page, first;
+    gb_pdf_label_style style;
+    char *prefix;
+    size_t seq;   /* position in the order labels were given (set when sorting) */
+} label_rec;
 
 struct gb_pdf_doc {
     HPDF_Doc pdf;
@@ -543,19 +548,23 @@ int gb_pdf_page_label(gb_pdf_doc *d, int page, gb_pdf_label_style style, int fir
     d->labels = l;
     char *pre = strdup(prefix ? prefix : "");
     if (!pre) return oom(e);
-    d->labels[d->nlabels++] = (label_rec){page, first, style, pre};
+    d->labels[d->nlabels++] = (label_rec){page, first, style, pre, 0};
     return 0;
 }
 
-/* Page labels go to libharu when saving, in page order (a number tree, ISO 32000-1 7.9.7). */
+/* Page labels go to libharu when saving, in page order (a number tree, ISO 32000-1 7.9.7); of
+ * labels for one page the one given last wins. qsort is not stable: the order given breaks
+ * ties. */
 static int cmp_label(const void *a, const void *b)
 {
     const label_rec *x = a, *y = b;
-    return (x->page > y->page) - (x->page < y->page);
+    if (x->page != y->page) return (x->page > y->page) - (x->page < y->page);
+    return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
 static int write_labels(gb_pdf_doc *d, gb_err *e)
 {
+    for (size_t i = 0; i < d->nlabels; i++) d->labels[i].seq = i;
     if (d->nlabels > 1) qsort(d->labels, d->nlabels, sizeof *d->labels, cmp_label);
     for (size_t i = 0; i < d->nlabels; i++) {
         const label_rec *l = &d->labels[i];

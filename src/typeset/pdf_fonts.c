@@ -291,8 +291,7 @@ static loaded_face *parsed(gb_pdf_fonts *f, gb_face face)
     unsigned long err, detail;
     loaded_face *lf = load_face(s->path, &err, &detail);
     if (!lf) {
-        s->state = SLOT_FAILED;
-        f->key = 0;
+        s->state = SLOT_FAILED;   /* and f->err set below: m_key gives 0 from now on */
         gb_err_set(&f->err, GB_EINPUT, NULL, 0, 0,
                    "libharu cannot load font file '%s' (error 0x%04lX, detail %lu)", s->path,
                    err, detail);

@@ -233,12 +233,8 @@ void gb_ops_font(gb_ops *o, const char *name, double size)
     /* "/<name> <size> Tf\n" in one piece: a worksheet changes font a thousand times */
     char buf[64], num[32];
     size_t nl = strlen(name);
-    if (nl > 24) {   /* not a name gradbook makes (pdf_store: "F<k>"); the slow way */
-        str(o, "/");
-        str(o, name);
-        str(o, " ");
-        gb_ops_num(o, size);
-        str(o, "Tf\n");
+    if (nl > 24) {   /* not a resource name (gb_store_font_name gives "F<k>") */
+        o->failed = 1;
         return;
     }
     char *np = fmt_milli(num + sizeof num, to_milli(o, size));

@@ -70,8 +70,8 @@ void gb_ops_circle(gb_ops *o, double x, double y, double r);
 void gb_ops_paint(gb_ops *o, int fill, int stroke);
 
 /* ---- text ---- */
-/* Selects font resource name (e.g. "F1", from gb_store_font_name) at size points (Tf), opening
- * a text object if none is open. */
+/* Selects font resource name (e.g. "F1", from gb_store_font_name; at most 24 bytes, a longer
+ * one fails the writer) at size points (Tf), opening a text object if none is open. */
 void gb_ops_font(gb_ops *o, const char *name, double size);
 /* Shows codes[0..n) (2 bytes each, high byte first) with the text origin at (x, y); advance is
  * the strings's width in points (from the same widths as the font's /W), size the current font
