@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static gb_err err;
 
@@ -153,7 +154,20 @@ static void test_encoding_errors(void)
     gb_err_clear(&err);
     CU_ASSERT_EQUAL(gb_roster_read("/nonexistent/roster.csv", NULL, &r, &err), GB_EINPUT);
     CU_ASSERT_PTR_NULL(r);
-    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "/nonexistent/roster.csv: cannot open roster"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "/nonexistent/roster.csv: cannot open"));
+    /* a FIFO (nobody writing) and a folder are refused at once, not waited on or read */
+    char dir[256], fifo[300];
+    gb_test_tmpdir("roster", dir, sizeof dir);
+    snprintf(fifo, sizeof fifo, "%s/roster.csv", dir);
+    if (mkfifo(fifo, 0600) == 0) {
+        gb_err_clear(&err);
+        GB_ASSERT_MSG(gb_roster_read(fifo, NULL, &r, &err) == GB_EINPUT && !r &&
+                      strstr(err.msg, "not a regular file"), "a FIFO roster: %s", err.msg);
+    }
+    gb_err_clear(&err);
+    GB_ASSERT_MSG(gb_roster_read(dir, NULL, &r, &err) == GB_EINPUT && !r &&
+                  strstr(err.msg, "a folder"), "a folder as roster: %s", err.msg);
+    gb_test_rmdir(dir);
 }
 
 /* ------------------------------------------------------------------ shared/cases/16 */

@@ -1,20 +1,18 @@
 /* answer_sheet.c — reading a filled-in answer sheet and the numbers written on it, safely for any
  * bytes (see answer_sheet.h). */
 #include "classroom/answer_sheet.h"
+#include "util/readfile.h"
 
 #include "util/grow.h"
 #include "util/utf8.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <locale.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #define NUMBER_MAX 64   /* characters of a number as written */
 #define QUOTE_MAX 40    /* bytes of a student's text quoted in a message */
@@ -415,41 +413,11 @@ int gb_answer_sheet_read(const char *path, const gb_question_spec *qs, size_t nq
                          gb_answer_sheet *out, gb_err *e)
 {
     memset(out, 0, sizeof *out);
-    /* O_NONBLOCK so that opening a FIFO cannot hang; a non-regular file is refused. */
-    int fd = open(path, O_RDONLY | O_NONBLOCK);
-    if (fd < 0) return gb_err_set(e, GB_EINPUT, path, 0, 0, "cannot open: %s", strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return gb_err_set(e, GB_EINPUT, path, 0, 0, "not a regular file");
-    }
-    if (st.st_size > (off_t)GB_SHEET_MAX_BYTES) {
-        close(fd);
-        return gb_err_set(e, GB_EINPUT, path, 0, 0,
-                          "not an answer sheet: larger than %u bytes", GB_SHEET_MAX_BYTES);
-    }
-    int fl = fcntl(fd, F_GETFL);
-    if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
-    size_t cap = GB_SHEET_MAX_BYTES + 1, n = 0;
-    char *buf = malloc(cap);
-    if (!buf) {
-        close(fd);
-        return gb_err_set(e, GB_EINTERNAL, path, 0, 0, "out of memory");
-    }
-    while (n < cap) {
-        ssize_t r = read(fd, buf + n, cap - n);
-        if (r < 0 && errno == EINTR) continue;
-        if (r < 0) {
-            int err = errno;
-            free(buf);
-            close(fd);
-            return gb_err_set(e, GB_EINPUT, path, 0, 0, "cannot read: %s", strerror(err));
-        }
-        if (r == 0) break;
-        n += (size_t)r;
-    }
-    close(fd);
-    int rc = gb_answer_sheet_parse(buf, n, path, qs, nq, out, e);
+    char *buf;
+    size_t n;
+    int rc = gb_read_file(path, GB_SHEET_MAX_BYTES, &buf, &n, e);
+    if (rc) return rc;
+    rc = gb_answer_sheet_parse(buf, n, path, qs, nq, out, e);
     free(buf);
     return rc;
 }

@@ -2,11 +2,11 @@
  * per-row validation and whole-roster checks (duplicate IDs, file-name collisions); roster.h
  * documents the accepted format and every error. */
 #include "classroom/roster.h"
+#include "util/readfile.h"
 
 #include "util/utf8.h"
 
 #include <csv.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -869,30 +869,9 @@ int gb_roster_read(const char *path, const gb_roster_opts *opts, gb_roster **out
 {
     if (out) *out = NULL;
     if (!path || !out) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "gb_roster_read: NULL");
-    FILE *f = fopen(path, "rb");
-    if (!f) return gb_err_set(e, GB_EINPUT, path, 0, 0, "cannot open roster: %s", strerror(errno));
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
-    int rc = GB_OK;
-    while (buf) {
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) break;
-        if (len > MAX_FILE_BYTES) {
-            rc = gb_err_set(e, GB_EINPUT, path, 0, 0, "roster larger than %zu MiB",
-                            MAX_FILE_BYTES >> 20);
-            break;
-        }
-        if (len == cap) {
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) { free(buf); buf = NULL; break; }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    if (rc == GB_OK && !buf) rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory reading %s", path);
-    if (rc == GB_OK && ferror(f)) rc = gb_err_set(e, GB_EINPUT, path, 0, 0, "read error: %s", strerror(errno));
-    fclose(f);
+    char *buf = NULL;
+    size_t len = 0;
+    int rc = gb_read_file(path, MAX_FILE_BYTES, &buf, &len, e);   /* no FIFO, device, folder */
     if (rc == GB_OK) rc = gb_roster_parse(buf, len, path, opts, out, e);
     free(buf);
     return rc;

@@ -24,7 +24,7 @@ int gb_read_file(const char *path, size_t max, char **out, size_t *len, gb_err *
     if (!S_ISREG(st.st_mode)) {
         close(fd);
         return gb_err_set(e, GB_EINPUT, path, 0, 0, "%s",
-                          S_ISDIR(st.st_mode) ? "is a folder, not a file" : "is not a regular file");
+                          S_ISDIR(st.st_mode) ? "a folder, not a file" : "not a regular file");
     }
     if ((unsigned long long)st.st_size > max) {
         close(fd);

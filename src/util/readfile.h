@@ -9,8 +9,8 @@
 #include <stddef.h>
 
 /* Reads path into a malloc'ed, NUL-terminated buffer (*out, caller frees; *len bytes without
- * the NUL). GB_EINPUT naming the path when it cannot be opened, is not a regular file ("is a
- * folder", "is not a regular file"), or is larger than max bytes; GB_EINTERNAL when out of
+ * the NUL). GB_EINPUT naming the path when it cannot be opened, is not a regular file ("a folder,
+ * not a file", "not a regular file"), or is larger than max bytes; GB_EINTERNAL when out of
  * memory or a read fails. */
 int gb_read_file(const char *path, size_t max, char **out, size_t *len, gb_err *e);
 
