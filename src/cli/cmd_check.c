@@ -4,6 +4,7 @@
 
 #include "cli/options.h"
 #include "model/exercise.h"
+#include "model/runs.h"
 #include "numerics/gradcheck.h"
 
 #include <jansson.h>
@@ -165,19 +166,7 @@ int gb_cmd_check(int argc, char **argv)
         }
     /* --step wins; else the parameters' [check] step (0 or absent: automatic), as the report */
     double step = o.step;
-    if (step == 0) {
-        int r = gb_params_double(p, "check", "step", &step, &e);
-        if (r == 1) step = 0;
-        else if (r) { rc = r; goto out; }
-        if (step < 0 || !isfinite(step)) {
-            const char *file;
-            unsigned line, col;
-            gb_params_where(p, "check", "step", &file, &line, &col);
-            rc = gb_err_set(&e, GB_EINPUT, file, line, col,
-                            "check.step: expected 0 (automatic) or a step > 0, got %g", step);
-            goto out;
-        }
-    }
+    if (step == 0 && (rc = gb_runs_check_step(p, &step, &e))) goto out;
     int grc = gb_gradcheck_net(ex.net, ex.x, ex.y, checks, step);
     if (grc != GB_GRADCHECK_OK) {
         rc = gb_err_set(&e, grc == GB_GRADCHECK_ENOMEM ? GB_EINTERNAL : GB_EINPUT, NULL, 0, 0,

@@ -229,13 +229,20 @@ static int run_training(gb_runs *r, const gb_params *p, long seed_override, gb_m
     return rc;
 }
 
+int gb_runs_check_step(const gb_params *p, double *step, gb_err *e)
+{
+    *step = 0;
+    int rc = opt_double(p, "check", "step", step, e);
+    if (!rc && *step < 0) rc = bad(p, "check", "step", e, "expected 0 (automatic) or a step > 0");
+    return rc;
+}
+
 static int execute(gb_runs *r, const gb_params *p, const gb_exercise *ex, long seed_override,
                    gb_model *m, int training, gb_err *e)
 {
     memset(r, 0, sizeof *r);
     double step = 0;
-    int rc = opt_double(p, "check", "step", &step, e);
-    if (!rc && (step < 0)) rc = bad(p, "check", "step", e, "expected 0 (automatic) or a step > 0");
+    int rc = gb_runs_check_step(p, &step, e);
     if (!rc) {
         r->nchecks = gb_net_param_count(ex->net);
         r->checks = calloc(r->nchecks, sizeof *r->checks);

@@ -43,6 +43,11 @@ typedef struct gb_runs {
     gb_training_result training;
 } gb_runs;
 
+/* The gradient check's step from the parameters' [check] step into *step (0 when absent:
+ * automatic, see numerics/gradcheck.h). 0, or GB_EINPUT naming the key's file:line:column for a
+ * value that is not a number or is negative. */
+int gb_runs_check_step(const gb_params *p, double *step, gb_err *e);
+
 /* Runs everything and adds the measured quantities to m. GB_EINPUT for a bad [training],
  * [data] or [check] value (file:line:column), a training run that diverges, or a sweep parameter
  * that is not a parameter of the network; GB_EINTERNAL when out of memory. On error r holds no
