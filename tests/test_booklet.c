@@ -51,7 +51,7 @@ static void *build_parts(void *arg)
         snprintf(name, sizeof name, "Student %d", j->first + i);
         gb_student s = {id, name, id, "00000000", 0};
         gb_err e = {0};
-        j->rc = gb_booklet_part_build(j->b, j->p, -1, &s, &j->parts[i], &e);
+        j->rc = gb_booklet_part_build(j->b, j->p, -1, &s, NULL, &j->parts[i], &e);
     }
     return NULL;
 }
@@ -128,7 +128,9 @@ static int build_set(const gb_params *p, const char *tpl, const char *stem, size
         char id[32];
         snprintf(id, sizeof id, "t%zu", i);
         gb_student s = {id, id, id, "00000000", 0};
-        rc = gb_booklet_add(b, p, -1, &s, &e);
+        gb_booklet_part *part = NULL;
+        rc = gb_booklet_part_build(b, p, -1, &s, NULL, &part, &e);
+        if (!rc) rc = gb_booklet_append(b, part, &e);
     }
     if (!rc) rc = gb_booklet_save(b, &e);
     GB_ASSERT_MSG(rc == 0, "class set: %s", e.msg);

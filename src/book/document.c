@@ -217,33 +217,29 @@ static void part_title(const gb_student *s, char *buf, size_t cap)
     gb_utf8_trim_end(buf);
 }
 
-/* gb_doc_build; with keep, the saved document is also handed back as a booklet part. */
-static int build(const gb_doc_opts *o, const char *output, gb_booklet_part **keep, gb_err *e)
+/* One document from a loaded template (its date resolved) and its parsed chapters, for
+ * o->params and o->student: saved to output (with the student in its title) when output is not
+ * NULL; handed back as a booklet part when keep is not NULL. */
+static int build_from(const gb_template *tpl, const chapters *cs, const gb_doc_opts *o,
+                      const char *output, gb_booklet_part **keep, gb_err *e)
 {
-    gb_template tpl;
-    int rc = gb_template_load(&tpl, o->template_path, e);
-    if (rc) return rc;
     content c = {0};
-    chapters cs = {0};
     gb_pdf_doc *pdf = NULL;
-    rc = chapters_load(&cs, &tpl, e);
-    if (!rc) rc = content_load(&c, &tpl, &cs, o->params, o->seed, e);
-    if (!rc) rc = resolve_date(&tpl, o->date, e);
+    int rc = content_load(&c, tpl, cs, o->params, o->seed, e);
     if (!rc && !(pdf = gb_pdf_doc_new(e))) rc = e->code ? e->code : GB_EINTERNAL;
-    if (!rc) rc = set_faces(pdf, &tpl, e);
-    if (!rc) {
+    if (!rc) rc = set_faces(pdf, tpl, e);
+    const gb_student *s = o->student;
+    if (!rc && output) {
         char title[512];
-        const gb_student *s = o->student;
-        if (s && s->name) snprintf(title, sizeof title, "%s \xE2\x80\x94 %s", tpl.title, s->name);
-        else snprintf(title, sizeof title, "%s", tpl.title);
+        if (s && s->name) snprintf(title, sizeof title, "%s \xE2\x80\x94 %s", tpl->title, s->name);
+        else snprintf(title, sizeof title, "%s", tpl->title);
         gb_utf8_trim_end(title);   /* a very long name is cut, never inside a character */
-        gb_pdf_info info = {title, tpl.author, tpl.subject, tpl.keywords, "gradbook", o->date};
+        gb_pdf_info info = {title, tpl->author, tpl->subject, tpl->keywords, "gradbook", o->date};
         rc = gb_pdf_doc_set_info(pdf, &info, e);
     }
-    if (!rc) rc = emit(pdf, &tpl, &c, o->params, o->student, e);
-    if (!rc) rc = gb_pdf_doc_save(pdf, output, e);
-    if (!rc && gb_pdf_doc_missing_glyphs(pdf)) {
-        const gb_student *s = o->student;
+    if (!rc) rc = emit(pdf, tpl, &c, o->params, s, e);
+    if (!rc && output) rc = gb_pdf_doc_save(pdf, output, e);
+    if (!rc && output && gb_pdf_doc_missing_glyphs(pdf)) {
         if (s && s->line)
             gb_warn("roster line %u (student '%s'): %zu character(s) of %s are in no font and "
                     "were drawn as a visible substitute", s->line, s->id ? s->id : "",
@@ -257,27 +253,27 @@ static int build(const gb_doc_opts *o, const char *output, gb_booklet_part **kee
             rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
         } else {
             (*keep)->pdf = pdf;
-            part_title(o->student, (*keep)->title, sizeof (*keep)->title);
+            part_title(s, (*keep)->title, sizeof (*keep)->title);
             pdf = NULL;
         }
     }
     gb_pdf_doc_free(pdf);
     content_free(&c);
-    chapters_free(&cs);
-    gb_template_free(&tpl);
     return rc;
 }
 
 int gb_doc_build(const gb_doc_opts *o, const char *output, gb_err *e)
 {
-    return build(o, output, NULL, e);
-}
-
-int gb_doc_build_part(const gb_doc_opts *o, const char *output, gb_booklet_part **part,
-                      gb_err *e)
-{
-    *part = NULL;
-    return build(o, output, part, e);
+    gb_template tpl;
+    int rc = gb_template_load(&tpl, o->template_path, e);
+    if (rc) return rc;
+    chapters cs = {0};
+    rc = chapters_load(&cs, &tpl, e);
+    if (!rc) rc = resolve_date(&tpl, o->date, e);
+    if (!rc) rc = build_from(&tpl, &cs, o, output, NULL, e);
+    chapters_free(&cs);
+    gb_template_free(&tpl);
+    return rc;
 }
 
 int gb_doc_questions(const char *template_path, const gb_params *params, gb_question_spec **qs,
@@ -400,24 +396,12 @@ void gb_booklet_part_free(gb_booklet_part *p)
 }
 
 int gb_booklet_part_build(const gb_booklet *b, const gb_params *params, long seed,
-                          const gb_student *s, gb_booklet_part **out, gb_err *e)
+                          const gb_student *s, const char *output, gb_booklet_part **out,
+                          gb_err *e)
 {
     *out = NULL;
-    gb_booklet_part *part = calloc(1, sizeof *part);
-    if (!part) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
-    part_title(s, part->title, sizeof part->title);
-    content c;
-    int rc = content_load(&c, &b->tpl, &b->cs, params, seed, e);
-    if (!rc && !(part->pdf = gb_pdf_doc_new(e))) rc = e->code ? e->code : GB_EINTERNAL;
-    if (!rc) rc = set_faces(part->pdf, &b->tpl, e);
-    if (!rc) rc = emit(part->pdf, &b->tpl, &c, params, s, e);
-    content_free(&c);
-    if (rc) {
-        gb_booklet_part_free(part);
-        return rc;
-    }
-    *out = part;
-    return 0;
+    gb_doc_opts o = {NULL, params, seed, b->date, s};
+    return build_from(&b->tpl, &b->cs, &o, output, out, e);
 }
 
 int gb_booklet_append(gb_booklet *b, gb_booklet_part *part, gb_err *e)
@@ -442,14 +426,6 @@ int gb_booklet_append(gb_booklet *b, gb_booklet_part *part, gb_err *e)
         if (!rc) rc = new_volume(b, e);
     }
     return rc;
-}
-
-int gb_booklet_add(gb_booklet *b, const gb_params *params, long seed, const gb_student *s,
-                   gb_err *e)
-{
-    gb_booklet_part *part;
-    int rc = gb_booklet_part_build(b, params, seed, s, &part, e);
-    return rc ? rc : gb_booklet_append(b, part, e);
 }
 
 /* Removes class-set files of an earlier run that this one did not write (its single file when

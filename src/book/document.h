@@ -48,12 +48,7 @@ int gb_doc_date(const char *params_path, time_t *out, gb_err *e);
  * file:line:column) or GB_EINTERNAL. */
 int gb_doc_build(const gb_doc_opts *o, const char *output, gb_err *e);
 
-/* As gb_doc_build, and also hands the document back as a booklet part (*part; NULL on
- * failure) for a booklet of the same template: a class run lays each worksheet out once for
- * the student's file and the class set. */
 typedef struct gb_booklet_part gb_booklet_part;
-int gb_doc_build_part(const gb_doc_opts *o, const char *output, gb_booklet_part **part,
-                      gb_err *e);
 
 /* The questions the template's chapters ask, in document order (numbered 1..n), with their
  * formats, tolerances (the question's own, else [questions] tolerance of params, else rel:0.5%)
@@ -68,17 +63,15 @@ typedef struct gb_booklet gb_booklet;
 
 /* A new empty booklet for template_path dated date; NULL with e set on failure. */
 gb_booklet *gb_booklet_new(const char *template_path, time_t date, gb_err *e);
-/* Appends one student's document built from params (their variant): gb_booklet_part_build then
- * gb_booklet_append. Errors as gb_doc_build; a student whose part fails to build is left out
- * and the booklet stays usable; a failed append spoils the booklet. */
-int gb_booklet_add(gb_booklet *b, const gb_params *params, long seed, const gb_student *s,
-                   gb_err *e);
-
-/* One student's pages for a booklet, built by any thread (several at once: b is only read);
- * appended under an outline entry "Name (ID)" (the class set's outline lists the students).
- * gb_booklet_part_build builds *out (NULL on failure); errors as gb_doc_build. */
+/* One student's document of the booklet's template (parsed once for the class) from params
+ * (their variant), built by any thread (several at once: b is only read): *out receives it as
+ * the student's pages for the booklet (NULL on failure), appended under an outline entry
+ * "Name (ID)". With output not NULL it is also written there as gb_doc_build writes it (the
+ * student in the title): a class run lays each worksheet out once for the student's file and
+ * the class set. Errors as gb_doc_build. */
 int gb_booklet_part_build(const gb_booklet *b, const gb_params *params, long seed,
-                          const gb_student *s, gb_booklet_part **out, gb_err *e);
+                          const gb_student *s, const char *output, gb_booklet_part **out,
+                          gb_err *e);
 /* Appends part (taken over and freed, also on failure) to the booklet, starting on an odd page;
  * called by one thread, in roster order. 0 or GB_EINTERNAL (then the booklet is spoiled). */
 int gb_booklet_append(gb_booklet *b, gb_booklet_part *part, gb_err *e);

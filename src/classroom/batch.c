@@ -299,7 +299,8 @@ static int build_student(batch *b, size_t i, gb_variant_drawer **dw, gb_booklet_
     if (!rc) {
         /* with a booklet, the worksheet laid out for the file is also the student's part */
         gb_doc_opts d = {b->o->worksheet_tpl, v.params, -1, b->o->date, &who};
-        rc = part ? gb_doc_build_part(&d, ws, part, e) : gb_doc_build(&d, ws, e);
+        rc = part ? gb_booklet_part_build(b->bk, v.params, -1, &who, ws, part, e)
+                  : gb_doc_build(&d, ws, e);
     }
     if (!rc) {
         gb_doc_opts d = {b->o->key_tpl, v.params, -1, b->o->date, &who};

@@ -153,7 +153,7 @@ static void bk_job(size_t i, void **state, void *ctx)
     *state = d;
     if (!rc) rc = gb_variant_drawer_draw(d, "bench", id, NULL, NULL, &v, NULL, &e);
     gb_student s = {id, id, id, rc ? "00000000" : v.hash, 0};
-    if (!rc) rc = gb_booklet_part_build(r->b, v.params, -1, &s, &part, &e);
+    if (!rc) rc = gb_booklet_part_build(r->b, v.params, -1, &s, NULL, &part, &e);
     if (rc) gb_err_print(&e);
     gb_variant_free(&v);
     gb_handoff_put(r->parts, i, part);
