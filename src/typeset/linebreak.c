@@ -271,32 +271,22 @@ void gb_lines_free(gb_lines *out)
 
 /* ---- remembered paragraphs (memo.h) ---- */
 
-static void *lines_memo_copy(const void *v)
+static int lines_memo_copy(const void *v, void *out)
 {
     const gb_lines *src = v;
-    gb_lines *c = calloc(1, sizeof *c);
-    if (!c) return NULL;
-    if (src->n && !(c->line = calloc(src->n, sizeof *c->line))) {
-        free(c);
-        return NULL;
-    }
-    for (size_t i = 0; i < src->n; i++) {
-        c->line[i] = src->line[i];
-        if (!(c->line[i].dl = gb_dlist_copy(src->line[i].dl))) {
+    gb_lines *c = out;
+    c->n = 0;
+    if (!(c->line = calloc(src->n ? src->n : 1, sizeof *c->line))) return -1;
+    for (; c->n < src->n; c->n++) {
+        c->line[c->n] = src->line[c->n];
+        if (!(c->line[c->n].dl = gb_dlist_copy(src->line[c->n].dl))) {
             gb_lines_free(c);
-            free(c);
-            return NULL;
+            return -1;
         }
-        c->n = i + 1;
     }
-    c->n = src->n;
-    return c;
+    return 0;
 }
-static void lines_memo_free(void *v)
-{
-    gb_lines_free(v);
-    free(v);
-}
+static void lines_memo_clear(void *v) { gb_lines_free(v); }
 static size_t lines_memo_weight(const void *v)
 {
     const gb_lines *l = v;
@@ -304,7 +294,8 @@ static size_t lines_memo_weight(const void *v)
     for (size_t i = 0; i < l->n; i++) w += gb_dlist_count(l->line[i].dl);
     return w;
 }
-static const gb_memo_ops lines_memo = {lines_memo_copy, lines_memo_free, lines_memo_weight};
+static const gb_memo_ops lines_memo = {sizeof(gb_lines), lines_memo_copy, lines_memo_clear,
+                                       lines_memo_weight};
 
 #define PUT(k, v) gb_memo_key_put((k), &(v), sizeof(v))
 
@@ -357,14 +348,10 @@ int gb_linebreak(const gb_metrics *m, const gb_inline *items, size_t n,
     if (!mkey) return linebreak(m, items, n, st, out, e);
     gb_memo_key k = {0};
     key_paragraph(&k, mkey, items, n, st);
-    void *kept = NULL;
-    int found = gb_memo_find(GB_MEMO_LINES, &lines_memo, &k, &kept);
+    int found = gb_memo_find(GB_MEMO_LINES, &lines_memo, &k, out);
     if (found) {
         gb_memo_key_free(&k);
-        if (found < 0) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
-        *out = *(gb_lines *)kept;   /* the copy's lines now belong to out */
-        free(kept);
-        return 0;
+        return found > 0 ? 0 : gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
     }
     rc = linebreak(m, items, n, st, out, e);
     /* kept only if the metrics still measure as they did (a font may fail to load meanwhile) */

@@ -985,23 +985,12 @@ int gb_math_layout(const gb_math_node *t, gb_math_style style, double size_pt,
     return rc;
 }
 
-/* Boxes in the thread's memo (memo.h): heap copies. */
-static void *box_memo_copy(const void *v)
-{
-    gb_math_box *b = malloc(sizeof *b);
-    if (b && gb_math_box_copy(v, b)) {
-        free(b);
-        return NULL;
-    }
-    return b;
-}
-static void box_memo_free(void *v)
-{
-    gb_math_box_free(v);
-    free(v);
-}
+/* Boxes in the thread's memo (memo.h). */
+static int box_memo_copy(const void *src, void *dst) { return gb_math_box_copy(src, dst); }
+static void box_memo_clear(void *v) { gb_math_box_free(v); }
 static size_t box_memo_weight(const void *v) { return gb_dlist_count(((const gb_math_box *)v)->dl); }
-static const gb_memo_ops box_memo = {box_memo_copy, box_memo_free, box_memo_weight};
+static const gb_memo_ops box_memo = {sizeof(gb_math_box), box_memo_copy, box_memo_clear,
+                                     box_memo_weight};
 
 int gb_math_render(const char *tex, size_t len, gb_math_style style, double size_pt,
                    const gb_metrics *m, const gb_math_src *where, gb_math_box *out, gb_err *e)
@@ -1011,22 +1000,18 @@ int gb_math_render(const char *tex, size_t len, gb_math_style style, double size
     uint64_t mkey = m->key ? m->key(m->ctx) : 0;
     gb_memo_key k = {0};
     int st = (int)style;
-    void *kept = NULL;
     int found = 0;
     if (mkey) {
         gb_memo_key_put(&k, &mkey, sizeof mkey);
         gb_memo_key_put(&k, &st, sizeof st);
         gb_memo_key_put(&k, &size_pt, sizeof size_pt);
         gb_memo_key_put(&k, tex, len);
-        found = gb_memo_find(GB_MEMO_MATH, &box_memo, &k, &kept);
+        found = gb_memo_find(GB_MEMO_MATH, &box_memo, &k, out);
     }
     if (found) {
         gb_memo_key_free(&k);
-        if (found < 0)
-            return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory setting a formula");
-        *out = *(gb_math_box *)kept;   /* the copy's contents now belong to out */
-        free(kept);
-        return 0;
+        return found > 0 ? 0
+                         : gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory setting a formula");
     }
     gb_math_node *t = gb_math_parse(tex, len, where, e);
     int rc = t ? gb_math_layout(t, style, size_pt, m, out, e) : e && e->code ? e->code : GB_EINPUT;

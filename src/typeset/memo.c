@@ -48,13 +48,20 @@ void gb_memo_key_free(gb_memo_key *k)
     memset(k, 0, sizeof *k);
 }
 
+/* Frees a kept result (a heap struct of ops->size bytes). */
+static void result_free(const gb_memo_ops *ops, void *v)
+{
+    ops->clear(v);
+    free(v);
+}
+
 static void drop(table *t)
 {
     for (size_t b = 0; b < BUCKETS; b++) {
         entry *x = t->bucket[b];
         while (x) {
             entry *next = x->next;
-            t->ops->free(x->v);
+            result_free(t->ops, x->v);
             free(x->key);
             free(x);
             x = next;
@@ -77,7 +84,13 @@ static gb_thread_slot memo_slot = GB_THREAD_SLOT(sizeof(memo), memo_free);
 
 void gb_memo_thread_done(void) { gb_thread_slot_done(&memo_slot); }
 
-static uint64_t hash_of(const gb_memo_key *k) { return gb_hash_words64(k->b, k->len); }
+/* The key's hash, computed once (gb_hash_words64 never gives 0). */
+static uint64_t hash_of(gb_memo_key *k)
+{
+    if (!k->h) k->h = gb_hash_words64(k->b, k->len);
+    return k->h;
+}
+
 
 static entry *lookup(const table *t, const gb_memo_key *k, uint64_t h)
 {
@@ -95,7 +108,7 @@ static size_t seen_slot(const table *t, uint64_t h)
     return i;
 }
 
-int gb_memo_find(gb_memo_kind kind, const gb_memo_ops *ops, const gb_memo_key *key, void **out)
+int gb_memo_find(gb_memo_kind kind, const gb_memo_ops *ops, gb_memo_key *key, void *out)
 {
     if (key->failed || (int)kind < 0 || kind >= GB_MEMO_KINDS) return 0;
     memo *m = gb_thread_slot_get(&memo_slot);   /* made on first use */
@@ -103,12 +116,7 @@ int gb_memo_find(gb_memo_kind kind, const gb_memo_ops *ops, const gb_memo_key *k
     table *t = &m->t[kind];
     uint64_t h = hash_of(key);
     entry *x = lookup(t, key, h);
-    if (x) {
-        void *c = ops->copy(x->v);
-        if (!c) return -1;
-        *out = c;
-        return 1;
-    }
+    if (x) return ops->copy(x->v, out) ? -1 : 1;
     size_t i = seen_slot(t, h);
     if (!t->seen[i]) {
         if (t->nseen >= GB_MEMO_SEEN / 2) {   /* half full: start counting again */
@@ -124,8 +132,7 @@ int gb_memo_find(gb_memo_kind kind, const gb_memo_ops *ops, const gb_memo_key *k
     return 0;
 }
 
-void gb_memo_offer(gb_memo_kind kind, const gb_memo_ops *ops, const gb_memo_key *key,
-                   const void *v)
+void gb_memo_offer(gb_memo_kind kind, const gb_memo_ops *ops, gb_memo_key *key, const void *v)
 {
     memo *m = gb_thread_slot_peek(&memo_slot);
     if (key->failed || !m || (int)kind < 0 || kind >= GB_MEMO_KINDS) return;
@@ -140,8 +147,9 @@ void gb_memo_offer(gb_memo_kind kind, const gb_memo_ops *ops, const gb_memo_key 
     t->ops = ops;
     entry *x = calloc(1, sizeof *x);
     unsigned char *kb = x ? malloc(key->len ? key->len : 1) : NULL;
-    void *c = kb ? ops->copy(v) : NULL;
-    if (!c) {
+    void *c = kb ? malloc(ops->size) : NULL;
+    if (!c || ops->copy(v, c)) {
+        free(c);
         free(kb);
         free(x);
         return;
@@ -156,3 +164,4 @@ void gb_memo_offer(gb_memo_kind kind, const gb_memo_ops *ops, const gb_memo_key 
     t->n++;
     t->weight += w;
 }
+

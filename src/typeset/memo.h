@@ -30,18 +30,22 @@ typedef enum gb_memo_kind {
     GB_MEMO_KINDS
 } gb_memo_kind;
 
-/* How a kind's results are copied, freed and weighed. */
+/* How a kind's results (structs of size bytes: gb_math_box, gb_lines) are copied, emptied and
+ * weighed. */
 typedef struct gb_memo_ops {
-    void *(*copy)(const void *v);      /* a new copy of v, or NULL when out of memory */
-    void (*free)(void *v);             /* frees a copy made by copy */
-    size_t (*weight)(const void *v);   /* what v holds (display items) */
+    size_t size;
+    int (*copy)(const void *src, void *dst);   /* *dst becomes a copy of *src owning its own
+                                                  memory; 0, or -1 out of memory (*dst empty) */
+    void (*clear)(void *v);                    /* frees what *v owns */
+    size_t (*weight)(const void *v);           /* what *v holds (display items) */
 } gb_memo_ops;
 
-/* A growable byte string for keys. */
+/* A growable byte string for keys (start from {0}). */
 typedef struct gb_memo_key {
     unsigned char *b;
     size_t len, cap;
     int failed;          /* out of memory: the key is unusable */
+    uint64_t h;          /* its hash once computed (0: not yet; reset by every put) */
 } gb_memo_key;
 
 /* Makes room for n more bytes; 0, or -1 (then failed is set). */
@@ -54,20 +58,21 @@ static inline void gb_memo_key_put(gb_memo_key *k, const void *p, size_t n)
     if (k->cap - k->len < n && gb_memo_key_room(k, n)) return;
     memcpy(k->b + k->len, p, n);
     k->len += n;
+    k->h = 0;
 }
 
 void gb_memo_key_free(gb_memo_key *k);
 
-/* A copy of the result kept for key in this thread, made with ops->copy, into *out: returns 1;
- * 0 when none is kept (the key is counted as met; *out untouched); -1 when the copy ran out of
- * memory. A failed key gives 0. */
-int gb_memo_find(gb_memo_kind kind, const gb_memo_ops *ops, const gb_memo_key *key, void **out);
+/* Fills *out (an ops->size struct) with a copy of the result kept for key in this thread and
+ * returns 1; 0 when none is kept (the key is counted as met; *out untouched); -1 when the copy
+ * ran out of memory (*out empty). A failed key gives 0. The key's hash is kept in it for
+ * gb_memo_offer. */
+int gb_memo_find(gb_memo_kind kind, const gb_memo_ops *ops, gb_memo_key *key, void *out);
 
-/* Offers v (borrowed), the result just computed for key: a copy is kept when key has been met
+/* Offers *v (borrowed), the result just computed for key: a copy is kept when key has been met
  * before in this thread (counted twice by gb_memo_find), else nothing happens. Out of memory
  * only loses the copy. */
-void gb_memo_offer(gb_memo_kind kind, const gb_memo_ops *ops, const gb_memo_key *key,
-                   const void *v);
+void gb_memo_offer(gb_memo_kind kind, const gb_memo_ops *ops, gb_memo_key *key, const void *v);
 
 /* Frees the calling thread's memo (other threads' are freed when they end; call this in the
  * main thread before exit so leak checkers see nothing). */
