@@ -346,6 +346,23 @@ static page_rec *append(gb_store *s)
     return r;
 }
 
+/* All n bytes at offset off of the temporary file fd read into buf (write 0) or written from it
+ * (write 1), through short transfers and interruptions. 0, or -1 with errno set. */
+static int full_io(int fd, void *buf, size_t n, off_t off, int write)
+{
+    for (size_t done = 0; done < n;) {
+        ssize_t k = write ? pwrite(fd, (char *)buf + done, n - done, off + (off_t)done)
+                          : pread(fd, (char *)buf + done, n - done, off + (off_t)done);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) {
+            if (k == 0) errno = EIO;   /* the file ends before the bytes it was given */
+            return -1;
+        }
+        done += (size_t)k;
+    }
+    return 0;
+}
+
 /* Keeps z (zlen bytes, malloc'ed; taken over) as r's content: in memory while the store holds
  * less than GB_STORE_MEMORY, else appended to the temporary file. */
 static int keep(gb_store *s, page_rec *r, unsigned char *z, size_t zlen, gb_err *e)
@@ -361,17 +378,11 @@ static int keep(gb_store *s, page_rec *r, unsigned char *z, size_t zlen, gb_err 
         return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
                           "cannot create a temporary file for the pages: %s", strerror(errno));
     }
-    int fd = fileno(s->spill);
-    size_t done = 0;
-    while (done < zlen) {
-        ssize_t k = pwrite(fd, z + done, zlen - done, s->spill_len + (off_t)done);
-        if (k <= 0) {
-            int err = errno;
-            free(z);
-            return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
-                              "cannot write the pages' temporary file: %s", strerror(err));
-        }
-        done += (size_t)k;
+    if (full_io(fileno(s->spill), z, zlen, s->spill_len, 1)) {
+        int err = errno;
+        free(z);
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
+                          "cannot write the pages' temporary file: %s", strerror(err));
     }
     free(z);
     r->z = NULL;
@@ -407,15 +418,10 @@ static unsigned char *read_back(const gb_store *s, const page_rec *r, gb_err *e)
         oom(e);
         return NULL;
     }
-    size_t done = 0;
-    while (done < r->zlen) {
-        ssize_t k = pread(fileno(s->spill), z + done, r->zlen - done, r->off + (off_t)done);
-        if (k <= 0) {
-            free(z);
-            gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "cannot read the pages' temporary file");
-            return NULL;
-        }
-        done += (size_t)k;
+    if (full_io(fileno(s->spill), z, r->zlen, r->off, 0)) {
+        free(z);
+        gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "cannot read the pages' temporary file");
+        return NULL;
     }
     return z;
 }
@@ -455,12 +461,8 @@ static HPDF_STATUS p_read(HPDF_Stream st, HPDF_BYTE *ptr, HPDF_UINT *siz)
     if (r->z) {
         memcpy(ptr, r->z + r->pos, k);
     } else {
-        size_t done = 0;
-        while (done < k) {
-            ssize_t got = pread(r->fd, ptr + done, k - done, r->off + (off_t)(r->pos + done));
-            if (got <= 0) return HPDF_SetError(st->error, HPDF_FILE_IO_ERROR, 0);
-            done += (size_t)got;
-        }
+        if (full_io(r->fd, ptr, k, r->off + (off_t)r->pos, 0))
+            return HPDF_SetError(st->error, HPDF_FILE_IO_ERROR, 0);
     }
     r->pos += k;
     if (k < *siz) {
