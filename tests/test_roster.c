@@ -660,10 +660,30 @@ static void test_generated_rosters(void)
 }
 static void test_fuzz_random_bytes(void) { fuzz(0, 2000); }
 
+/* Names and IDs in messages (gb_utf8_ellipsize): whole when short, else cut at a character
+ * boundary before "...", never past the buffer. "é" is 2 bytes, "王" 3. */
+static void test_ellipsize(void)
+{
+    char out[16];
+    gb_utf8_ellipsize(out, sizeof out, "short", 10);
+    GB_ASSERT_MSG(!strcmp(out, "short"), "whole: %s", out);
+    gb_utf8_ellipsize(out, sizeof out, "abcdefgh", 4);
+    GB_ASSERT_MSG(!strcmp(out, "abcd..."), "cut at 4: %s", out);
+    gb_utf8_ellipsize(out, sizeof out, "ab\xC3\xA9\xC3\xA9", 3);   /* abéé: cut inside é */
+    GB_ASSERT_MSG(!strcmp(out, "ab..."), "cut before the split é: %s", out);
+    /* six 王 (18 bytes) into 16: room for 12 bytes before "..." and its NUL: four 王 */
+    gb_utf8_ellipsize(out, sizeof out, "\xE7\x8E\x8B\xE7\x8E\x8B\xE7\x8E\x8B\xE7\x8E\x8B"
+                      "\xE7\x8E\x8B\xE7\x8E\x8B", 60);
+    GB_ASSERT_MSG(!strcmp(out, "\xE7\x8E\x8B\xE7\x8E\x8B\xE7\x8E\x8B\xE7\x8E\x8B..."),
+                  "six characters into 16 bytes: %s", out);
+    GB_ASSERT_MSG(gb_utf8_valid(out, strlen(out), NULL), "a character was cut");
+}
+
 GB_TEST_SUITE(roster)
 {
     CU_pSuite s = CU_add_suite("roster", NULL, NULL);
     GB_ADD(s, test_case15_bom_crlf);
+    GB_ADD(s, test_ellipsize);
     GB_ADD(s, test_case15_semicolon_detected);
     GB_ADD(s, test_case15_semicolon_forced_comma);
     GB_ADD(s, test_encoding_errors);

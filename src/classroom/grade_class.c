@@ -60,16 +60,6 @@ typedef struct cls {
 
 /* Copies at most max bytes of s (valid UTF-8) into out, cut at a character boundary, with
  * "..." when cut: for quoting what a student wrote in a message. */
-static void shown(const char *s, size_t max, char *out, size_t cap)
-{
-    size_t n = strlen(s);
-    if (n <= max && n < cap) { memcpy(out, s, n + 1); return; }
-    if (max + 4 > cap) max = cap - 4;
-    max = gb_utf8_prefix(s, n, max);
-    memcpy(out, s, max);
-    memcpy(out + max, "...", 4);
-}
-
 static void fail_msg(const char *path, const char *msg)
 {
     /* Messages from the sheet parser already start with the path. */
@@ -101,7 +91,7 @@ static void read_sheets(cls *c, const gb_submission_list *subs, gb_grade_class_r
         const gb_roster_student *rs = gb_roster_find(c->r, sh.student);
         if (!rs) {
             char id[80];
-            shown(sh.student, 60, id, sizeof id);
+            gb_utf8_ellipsize(id, sizeof id, sh.student, 60);
             char msg[160];
             snprintf(msg, sizeof msg, "student '%s' is not on the roster", id);
             fail_msg(sub->path, msg);
@@ -203,7 +193,7 @@ static int grade_all(cls *c, gb_grade_class_report *rep, gb_err *e)
          * is then graded instead (a wrong resubmission does not cost the right one). */
         while (st->sheet.variant[0] && strcmp(st->sheet.variant, st->hash)) {
             char v[80], msg[400];
-            shown(st->sheet.variant, 40, v, sizeof v);
+            gb_utf8_ellipsize(v, sizeof v, st->sheet.variant, 40);
             snprintf(msg, sizeof msg, "the sheet is of variant '%s', but student '%s' has "
                      "variant %s of assignment '%s' with these parameters (a sheet of another "
                      "assignment or parameters file?)", v, rs->id, st->hash, c->o->assignment);

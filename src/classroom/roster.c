@@ -50,11 +50,7 @@ static const char *show(const char *s)
     static int which;
     char *b = bufs[which];
     which ^= 1;
-    size_t n = strlen(s);
-    if (n <= SHOW_MAX) return s;
-    size_t cut = gb_utf8_prefix(s, n, SHOW_MAX);
-    memcpy(b, s, cut);
-    memcpy(b + cut, "...", 4);
+    gb_utf8_ellipsize(b, sizeof bufs[0], s, SHOW_MAX);
     return b;
 }
 

@@ -1,6 +1,8 @@
 /* utf8.c — strict UTF-8 decoding and encoding. */
 #include "util/utf8.h"
 
+#include <string.h>
+
 size_t gb_utf8_decode(const char *str, size_t len, uint32_t *cp)
 {
     const unsigned char *s = (const unsigned char *)str;
@@ -110,4 +112,17 @@ void gb_utf8_trim_end(char *s)
     uint32_t cp;
     size_t n = gb_utf8_decode(s + lead, len - lead, &cp);
     if (lead + n != len || (cp == 0xFFFD && n == 1)) s[lead] = '\0';
+}
+
+void gb_utf8_ellipsize(char *out, size_t cap, const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n <= max && n < cap) {
+        memcpy(out, s, n + 1);
+        return;
+    }
+    if (max + 4 > cap) max = cap - 4;
+    max = gb_utf8_prefix(s, n, max);
+    memcpy(out, s, max);
+    memcpy(out + max, "...", 4);
 }

@@ -24,6 +24,11 @@ int gb_utf8_valid(const char *s, size_t len, size_t *bad_offset);
  * cutting there never splits a UTF-8 sequence). */
 size_t gb_utf8_prefix(const char *s, size_t len, size_t max);
 
+/* s for a message: copied into out (cap >= 5 bytes) whole when it has at most max bytes (and
+ * fits), else cut at a character boundary to at most max bytes (and what fits before "...")
+ * followed by "...". Always NUL-terminated. */
+void gb_utf8_ellipsize(char *out, size_t cap, const char *s, size_t max);
+
 /* Copies src into dst (cap >= 1 bytes), cut at a character boundary when it does not fit;
  * always NUL-terminated. Returns the bytes copied. */
 size_t gb_utf8_copy(char *dst, size_t cap, const char *src);
