@@ -91,3 +91,24 @@ void gb_test_rmdir(const char *dir)
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     gb_test_run(cmd, NULL);
 }
+
+uint64_t gb_test_rand(uint64_t *state)
+{
+    *state ^= *state >> 12;
+    *state ^= *state << 25;
+    *state ^= *state >> 27;
+    return *state * 2685821657736338717ull;
+}
+
+int gb_test_pdf_pages(const char *path)
+{
+    char cmd[1200], *out = NULL;
+    snprintf(cmd, sizeof cmd, "pdfinfo '%s' 2>/dev/null", path);
+    int n = -1;
+    if (gb_test_run(cmd, &out) == 0 && out) {
+        const char *p = strncmp(out, "Pages:", 6) ? strstr(out, "\nPages:") : out;
+        if (p) n = atoi(p + (*p == '\n' ? 7 : 6));
+    }
+    free(out);
+    return n;
+}

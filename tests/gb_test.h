@@ -8,6 +8,7 @@
 
 #include <CUnit/CUnit.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Declares the function that registers one suite; the body adds the suite and its tests. */
 #define GB_TEST_SUITE(name) void gb_register_##name(void); void gb_register_##name(void)
@@ -46,5 +47,12 @@ void gb_test_rmdir(const char *dir);
 /* Runs a shell command, returns its exit status (0..255) or -1; stdout captured into *out
  * (malloc'ed, caller frees) when out is not NULL. */
 int gb_test_run(const char *cmd, char **out);
+
+/* The next value of the xorshift64* sequence held in *state (seed it nonzero): a deterministic
+ * pseudo-random sequence, so a failing test can be replayed. */
+uint64_t gb_test_rand(uint64_t *state);
+
+/* The number of pages pdfinfo reports for the PDF at path, -1 when it cannot be read. */
+int gb_test_pdf_pages(const char *path);
 
 #endif

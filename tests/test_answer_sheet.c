@@ -225,14 +225,8 @@ static void test_not_a_sheet(void)
 }
 
 /* A small deterministic generator (xorshift64*), so a failure can be replayed. */
-static unsigned long long rng_state = 0x9E3779B97F4A7C15ull;
-static unsigned rnd(void)
-{
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return (unsigned)((rng_state * 2685821657736338717ull) >> 32);
-}
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+static unsigned rnd(void) { return (unsigned)(gb_test_rand(&rng_state) >> 32); }
 
 static void check_sane(const gb_answer_sheet *s)
 {

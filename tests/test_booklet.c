@@ -13,16 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Pages of a PDF by pdfinfo, -1 when it cannot be read. */
-static int pdf_pages(const char *path)
-{
-    char cmd[1200], *out = NULL;
-    snprintf(cmd, sizeof cmd, "pdfinfo '%s' 2>/dev/null | awk '/^Pages:/{print $2}'", path);
-    int pages = -1;
-    if (gb_test_run(cmd, &out) == 0 && out && *out) pages = atoi(out);
-    free(out);
-    return pages;
-}
 
 /* Whether the text of page `page` (1-based) of path contains needle. */
 static int page_has(const char *path, int page, const char *needle)
@@ -96,7 +86,7 @@ static void test_volumes_from_threads(void)
     int students[3][2] = {{1, 2}, {3, 4}, {5, 0}};
     for (int v = 0; v < 3 && !rc; v++) {
         snprintf(path, sizeof path, "%s-%d.pdf", stem, v + 1);
-        int pages = pdf_pages(path);
+        int pages = gb_test_pdf_pages(path);
         GB_ASSERT_MSG(pages > 0, "volume %d missing or unreadable", v + 1);
         if (pages <= 0) continue;
         char who[32];
@@ -151,12 +141,12 @@ static void test_single_file(void)
     snprintf(stem, sizeof stem, "%s/class", dir);
     int rc = build_set(p, "templates/key.ini", one, 1, 2);
     snprintf(path, sizeof path, "%s.pdf", one);
-    int P = rc ? -1 : pdf_pages(path);
+    int P = rc ? -1 : gb_test_pdf_pages(path);
     GB_ASSERT_MSG(P > 0 && P % 2 == 1, "one student's key: %d pages (an odd count wanted, so the "
                   "test sees the padding)", P);
     if (!rc && P > 0 && !build_set(p, "templates/key.ini", stem, 2, 2)) {
         snprintf(path, sizeof path, "%s.pdf", stem);
-        int pages = pdf_pages(path);
+        int pages = gb_test_pdf_pages(path);
         GB_ASSERT_MSG(pages == 2 * P + 1, "%s: %d pages, want %d", path, pages, 2 * P + 1);
         GB_ASSERT_MSG(page_has(path, 1, "t0") && page_has(path, P + 2, "t1") &&
                       !page_has(path, P + 1, "t1"), "the second student does not start on page %d",
@@ -189,7 +179,7 @@ static void test_stale_sets_removed(void)
     }
     if (!build_set(p, "templates/worksheet.ini", stem, 1, 5)) {
         snprintf(path, sizeof path, "%s.pdf", stem);
-        GB_ASSERT_MSG(pdf_pages(path) > 0, "the single file is missing");
+        GB_ASSERT_MSG(gb_test_pdf_pages(path) > 0, "the single file is missing");
         for (int v = 1; v <= 3; v++) {
             snprintf(path, sizeof path, "%s-%d.pdf", stem, v);
             GB_ASSERT_MSG(access(path, F_OK) != 0, "stale volume %d left", v);
@@ -202,7 +192,7 @@ static void test_stale_sets_removed(void)
         GB_ASSERT_MSG(access(path, F_OK) != 0, "the earlier single file is left beside volumes");
         for (int v = 1; v <= 2; v++) {
             snprintf(path, sizeof path, "%s-%d.pdf", stem, v);
-            GB_ASSERT_MSG(pdf_pages(path) > 0, "volume %d missing", v);
+            GB_ASSERT_MSG(gb_test_pdf_pages(path) > 0, "volume %d missing", v);
         }
         snprintf(path, sizeof path, "%s-3.pdf", stem);
         GB_ASSERT_MSG(access(path, F_OK) != 0, "stale volume 3 left");

@@ -707,19 +707,6 @@ static void count_fonts(const char *pdf, int *fonts, int *embedded)
     free(out);
 }
 
-/* Number of pages pdfinfo reports, -1 on failure. */
-static int pdf_pages(const char *pdf)
-{
-    char cmd[600], *out = NULL;
-    snprintf(cmd, sizeof cmd, "pdfinfo '%s'", pdf);
-    int n = -1;
-    if (gb_test_run(cmd, &out) == 0 && out) {
-        const char *p = strstr(out, "\nPages:");
-        if (p) n = atoi(p + 7);
-    }
-    free(out);
-    return n;
-}
 
 /* Checks that the saved file holds the pages of the documents tags[0..ndocs), two each, in
  * order, with their links, fonts embedded, and page sizes. */
@@ -727,7 +714,7 @@ static void check_appended(const char *path, const char *const *tags, const doub
                            int ndocs)
 {
     int n = 2 * ndocs;
-    GB_ASSERT_MSG(pdf_pages(path) == n, "pdfinfo: %d pages, want %d", pdf_pages(path), n);
+    GB_ASSERT_MSG(gb_test_pdf_pages(path) == n, "pdfinfo: %d pages, want %d", gb_test_pdf_pages(path), n);
     char *pages[16], *buf = NULL;
     int got = page_texts(path, pages, 16, &buf);
     GB_ASSERT_MSG(got >= n, "pdftotext gave %d pages", got);
@@ -877,7 +864,7 @@ static void test_append_untitled_saved(void)
     GB_ASSERT_MSG(rc == 0, "save: %s", e.msg);
     gb_pdf_doc_free(a);
     gb_pdf_doc_free(b);
-    GB_ASSERT_MSG(pdf_pages(path) == 5, "%d pages, want 5", pdf_pages(path));
+    GB_ASSERT_MSG(gb_test_pdf_pages(path) == 5, "%d pages, want 5", gb_test_pdf_pages(path));
     char *pages[8], *buf = NULL;
     int n = page_texts(path, pages, 8, &buf);
     const char *want[] = {"Anna page one", "Anna page two", "Boris page one", "Boris page two",

@@ -324,13 +324,7 @@ static void interp_free(interp *in)
 /* ---- a deterministic pseudo-random sequence (xorshift64*) ---- */
 
 static uint64_t rng_state = 88172645463325252ull;
-static uint64_t rnd(void)
-{
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 2685821657736338717ull;
-}
+static uint64_t rnd(void) { return gb_test_rand(&rng_state); }
 static double urand(double lo, double hi) { return lo + (hi - lo) * (double)(rnd() >> 11) / 9007199254740992.0; }
 
 /* ---- gb_ops_num ---- */

@@ -45,13 +45,7 @@ static uint32_t crc32_of(const unsigned char *p, size_t n)
 }
 
 static uint64_t rng = 0x2545F4914F6CDD1Dull;
-static uint64_t rnd(void)
-{
-    rng ^= rng >> 12;
-    rng ^= rng << 25;
-    rng ^= rng >> 27;
-    return rng * 2685821657736338717ull;
-}
+static uint64_t rnd(void) { return gb_test_rand(&rng); }
 
 /* "% page <id> crc <crc32> len <n>\n" followed by body[0..n) (malloc'ed, *len bytes). */
 static char *with_header(int id, const unsigned char *body, size_t n, size_t *len)
@@ -261,13 +255,9 @@ static size_t body_text(unsigned k, char *buf, size_t cap)
 {
     size_t n = 0;
     uint64_t x = 0x9E3779B97F4A7C15ull * (k + 1);
-    for (int line = 0; line < 160 && n + 64 < cap; line++) {
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
+    for (int line = 0; line < 160 && n + 64 < cap; line++)
         n += (size_t)snprintf(buf + n, cap - n, "%% body %u line %d %016llX\n", k, line,
-                              (unsigned long long)(x * 2685821657736338717ull));
-    }
+                              (unsigned long long)gb_test_rand(&x));
     return n;
 }
 
