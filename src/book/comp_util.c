@@ -222,16 +222,10 @@ void gb_comp_label_value(const gb_formatted *f, char *buf, size_t cap)
         return;
     }
     /* "4.2e-18" -> "4.2×10⁻¹⁸": diagrams and plot labels are plain text, without math. */
-    char mant[64], sup[64], mtext[96];
-    const char *ep = strchr(f->plain, 'e');
-    size_t ml = ep ? (size_t)(ep - f->plain) : strlen(f->plain);
-    if (ml >= sizeof mant) ml = sizeof mant - 1;
-    memcpy(mant, f->plain, ml);
-    mant[ml] = '\0';
-    char exps[16];
-    snprintf(exps, sizeof exps, "%d", ep ? atoi(ep + 1) : 0);
+    char sup[64], mtext[96], exps[16];
+    snprintf(exps, sizeof exps, "%d", f->exp);
     gb_comp_superscript(exps, sup, sizeof sup);
-    gb_utf8_minus(mtext, sizeof mtext, mant);
+    gb_utf8_minus(mtext, sizeof mtext, f->mant);
     snprintf(buf, cap, "%s\xC3\x97" "10%s", mtext, sup);
 }
 

@@ -113,20 +113,12 @@ int gb_ctab_value(gb_ctab *t, size_t r, size_t c, const gb_book_ctx *ctx, const 
 
 /* The " × 10^exp" part of a value in scientific notation, as a box: the exponent at script size
  * raised as TeX raises a superscript (about 0.4 em). */
-static int exp_box(const gb_metrics *m, const char *exp_ascii, double size, gb_dlist **dl,
-                   double *w, double *h, double *d)
+static int exp_box(const gb_metrics *m, int exponent, double size, gb_dlist **dl, double *w,
+                   double *h, double *d)
 {
     static const char times10[] = "\xC3\x97" "10";   /* "×10": a thin look without spaces */
-    /* "+308" -> "308", "-05" -> "-5": an exponent as one writes it (printf pads and signs) */
-    char tidy[32];
-    size_t t = 0;
-    const char *q = exp_ascii;
-    if (*q == '+') q++;
-    else if (*q == '-') tidy[t++] = *q++;
-    while (q[0] == '0' && q[1]) q++;
-    while (*q && t + 1 < sizeof tidy) tidy[t++] = *q++;
-    tidy[t] = '\0';
-    char ex[32];
+    char tidy[32], ex[32];   /* as one writes it: "308", "-5" */
+    snprintf(tidy, sizeof tidy, "%d", exponent);
     gb_utf8_minus(ex, sizeof ex, tidy);
     *dl = gb_dlist_new();
     if (!*dl) return GB_EINTERNAL;
@@ -211,14 +203,8 @@ static int build_cells(const gb_ctab *t, const gb_metrics *m, double size, attem
             break;
         }
         case C_NUM: {
-            const char *p = x->num.plain;
-            const char *ep = x->num.has_exponent ? strchr(p, 'e') : NULL;
-            char mant[64];
-            size_t ml = ep ? (size_t)(ep - p) : strlen(p);
-            if (ml >= sizeof mant) ml = sizeof mant - 1;
-            memcpy(mant, p, ml);
-            mant[ml] = '\0';
-            gb_utf8_minus(a->texts[i], sizeof a->texts[i], mant);
+            int ep = x->num.has_exponent;
+            gb_utf8_minus(a->texts[i], sizeof a->texts[i], ep ? x->num.mant : x->num.plain);
             it[0].kind = GB_INLINE_TEXT;
             it[0].face = GB_FACE_SERIF;
             it[0].text = a->texts[i];
@@ -226,7 +212,7 @@ static int build_cells(const gb_ctab *t, const gb_metrics *m, double size, attem
             a->cells[i].n = 1;
             if (ep) {
                 double w, h, d;
-                if (exp_box(m, ep + 1, size, &a->exps[i], &w, &h, &d))
+                if (exp_box(m, x->num.exp, size, &a->exps[i], &w, &h, &d))
                     return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
                 it[1].kind = GB_INLINE_BOX;
                 it[1].box = a->exps[i];

@@ -109,6 +109,7 @@ static int format(double v, const char *fmt, gb_formatted *out)
     if (!strcmp(buf, "-0") || (buf[0] == '-' && strtod(buf, NULL) == 0 && !strchr(buf, 'e')))
         memmove(buf, buf + 1, strlen(buf));   /* "-0.0000" -> "0.0000" */
     out->has_exponent = strchr(buf, 'e') != NULL;
+    if (out->has_exponent) split_exp(buf, out->mant, sizeof out->mant, &out->exp);
     if (s.conv == '%') {
         snprintf(out->plain, sizeof out->plain, "%s %%", buf);
         snprintf(out->tex, sizeof out->tex, "%s\\,\\%%", buf);
@@ -117,10 +118,7 @@ static int format(double v, const char *fmt, gb_formatted *out)
         size_t n = strlen(buf) + 1;
         memcpy(out->plain, buf, n);
         if (out->has_exponent) {
-            char mant[48];
-            int ex;
-            split_exp(buf, mant, sizeof mant, &ex);
-            snprintf(out->tex, sizeof out->tex, "%s \\times 10^{%d}", mant, ex);
+            snprintf(out->tex, sizeof out->tex, "%s \\times 10^{%d}", out->mant, out->exp);
         } else {
             memcpy(out->tex, buf, n);
         }

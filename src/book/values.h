@@ -21,6 +21,8 @@ typedef struct gb_formatted {
     char text[112];    /* UTF-8 for body text: "−0.1117", "4.248×10^-18" is not used: values with an
                          exponent should be set as math (has_exponent) */
     int has_exponent; /* 1 when the value is shown in scientific notation */
+    char mant[48];    /* with has_exponent: the mantissa as printed, ASCII ("4.248") ... */
+    int exp;          /* ... and the exponent (-18) */
 } gb_formatted;
 
 /* Checks fmt; 0 if valid, else -1. */
