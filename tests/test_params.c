@@ -163,6 +163,27 @@ static void test_parse_underflow(void)
     GB_ASSERT_MSG(gb_parse_double("-1e309", &v) != 0, "-1e309 accepted");
 }
 
+/* A word of a fixed set: its index; absent: 1 and nothing stored; another word: GB_EINPUT at
+ * the value's line, listing the choices. */
+static void test_choice(void)
+{
+    gb_err e = {0};
+    int rc;
+    gb_params *p = load_text("[a]\nhow = vary\nbad = often\n", &e, &rc);
+    GB_ASSERT_MSG(rc == 0, "load: %s", e.msg);
+    static const char *const how[] = {"fixed", "vary", "never"};
+    size_t k = 99;
+    GB_ASSERT_MSG(gb_params_choice(p, "a", "how", how, 3, &k, &e) == 0 && k == 1, "vary: %zu", k);
+    k = 99;
+    GB_ASSERT_MSG(gb_params_choice(p, "a", "none", how, 3, &k, &e) == 1 && k == 99, "absent");
+    rc = gb_params_choice(p, "a", "bad", how, 3, &k, &e);
+    GB_ASSERT_MSG(rc == GB_EINPUT && strstr(e.msg, ":3:") &&
+                  strstr(e.msg, "a.bad: expected fixed, vary or never, got 'often'"),
+                  "another word: %d '%s'", rc, e.msg);
+    gb_params_free(p);
+    remove(tmp_path);
+}
+
 GB_TEST_SUITE(params)
 {
     CU_pSuite s = CU_add_suite("params", NULL, NULL);
@@ -172,4 +193,5 @@ GB_TEST_SUITE(params)
     GB_ADD(s, test_bad_file);
     GB_ADD(s, test_set);
     GB_ADD(s, test_parse_double);
+    GB_ADD(s, test_choice);
 }

@@ -121,33 +121,25 @@ int gb_template_load(gb_template *t, const char *path, gb_err *e)
                             strstr(t->font[f], "out/fonts/") ? " (run `make fonts` to prepare it)" : "");
         }
     }
+    /* yes-or-no settings: a word at an even index is yes */
+    static const char *const yes_no[6] = {"yes", "no", "true", "false", "1", "0"};
     static const char *const pos[3] = {"left", "center", "right"};
     for (int i = 0; !rc && i < 3; i++) {
         rc = get_text(p, "header", pos[i], "", &t->head[i], e);
         if (!rc) rc = get_text(p, "footer", pos[i], "", &t->foot[i], e);
     }
     if (!rc) {
-        const char *show = gb_params_get(p, "contents", "show");
-        t->contents = !show || !strcmp(show, "yes") || !strcmp(show, "true") || !strcmp(show, "1");
-        if (show && !t->contents && strcmp(show, "no") && strcmp(show, "false") && strcmp(show, "0")) {
-            const char *file;
-            unsigned line, col;
-            gb_params_where(p, "contents", "show", &file, &line, &col);
-            rc = gb_err_set(e, GB_EINPUT, file, line, col, "contents.show: expected yes or no, got '%s'",
-                            show);
-        }
+        size_t k = 0;   /* absent: yes */
+        int r = gb_params_choice(p, "contents", "show", yes_no, 6, &k, e);
+        if (r > 1) rc = r;
+        t->contents = k % 2 == 0;
     }
     if (!rc) rc = get_text(p, "contents", "title", "Contents", &t->contents_title, e);
     if (!rc) {
-        const char *tp = gb_params_get(p, "document", "title_page");
-        t->title_page = !tp || !strcmp(tp, "yes");
-        if (tp && strcmp(tp, "yes") && strcmp(tp, "no")) {
-            const char *file;
-            unsigned line, col;
-            gb_params_where(p, "document", "title_page", &file, &line, &col);
-            rc = gb_err_set(e, GB_EINPUT, file, line, col,
-                            "document.title_page: expected yes or no, got '%s'", tp);
-        }
+        size_t k = 0;   /* absent: yes */
+        int r = gb_params_choice(p, "document", "title_page", yes_no, 6, &k, e);
+        if (r > 1) rc = r;
+        t->title_page = k % 2 == 0;
     }
     if (!rc) {
         const char *names[GB_TEMPLATE_MAX_CHAPTERS];

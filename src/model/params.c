@@ -416,6 +416,25 @@ int gb_params_ulong(const gb_params *p, const char *section, const char *key,
     return 0;
 }
 
+int gb_params_choice(const gb_params *p, const char *section, const char *key,
+                     const char *const *choices, size_t n, size_t *out, gb_err *e)
+{
+    entry *en = find(p, section, key);
+    if (!en) return 1;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(en->value, choices[i])) {
+            *out = i;
+            return 0;
+        }
+    char expected[256] = "";   /* "a, b or c" */
+    for (size_t i = 0; i < n; i++) {
+        size_t used = strlen(expected);
+        snprintf(expected + used, sizeof expected - used, "%s%s",
+                 i == 0 ? "" : i + 1 == n ? " or " : ", ", choices[i]);
+    }
+    return bad_value(en, 0, e, expected);
+}
+
 int gb_params_string(const gb_params *p, const char *section, const char *key,
                      const char **out, gb_err *e)
 {

@@ -62,6 +62,9 @@ int gb_params_ulong(const gb_params *p, const char *section, const char *key,
                     unsigned long *out, gb_err *e);
 int gb_params_string(const gb_params *p, const char *section, const char *key,
                      const char **out, gb_err *e);
+/* One of the words choices[0..n): *out gets its index ("expected a, b or c" otherwise). */
+int gb_params_choice(const gb_params *p, const char *section, const char *key,
+                     const char *const *choices, size_t n, size_t *out, gb_err *e);
 /* A list of exactly n numbers (n = 0: any length up to cap; *count gets the length). */
 int gb_params_vector(const gb_params *p, const char *section, const char *key, double *out,
                      size_t n, size_t cap, size_t *count, gb_err *e);

@@ -420,15 +420,11 @@ static int read_rules(ctx *c, const gb_params *p, gb_err *e)
         }
     }
     if (!rc) {
-        const char *v = gb_params_get(p, "variants", "perceptron");
-        if (v && strcmp(v, "vary") && strcmp(v, "fixed")) {
-            const char *file;
-            unsigned line, col;
-            gb_params_where(p, "variants", "perceptron", &file, &line, &col);
-            rc = gb_err_set(e, GB_EINPUT, file, line, col,
-                            "variants.perceptron: expected vary or fixed, got '%s'", v);
-        }
-        c->vary_perceptron = v && !strcmp(v, "vary");
+        static const char *const how[] = {"fixed", "vary"};
+        size_t k = 0;   /* absent: fixed */
+        int r = gb_params_choice(p, "variants", "perceptron", how, 2, &k, e);
+        if (r > 1) rc = r;
+        c->vary_perceptron = k == 1;
     }
     if (rc) return rc;
     size_t n = gb_params_count(p);
