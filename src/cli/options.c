@@ -168,14 +168,19 @@ int gb_cli_load_params(const gb_cli *o, gb_params **out, time_t *date, gb_err *e
     for (size_t i = 0; !rc && i < o->nsets; i++) {
         const char *set = o->sets[i];
         if (strncmp(set, "variants.", 9)) continue;
-        size_t fl = strcspn(set + 9, "=[ ");
-        if (set[9 + fl] != '=' && set[9 + fl] != ' ') continue;   /* an element or layer rule */
+        char fam[16];
+        size_t fl = strcspn(set + 9, "= ");
+        if (fl >= sizeof fam) continue;
+        memcpy(fam, set + 9, fl);
+        fam[fl] = '\0';
+        if (gb_variant_rule_level(fam) != GB_RULE_FAMILY) continue;
         for (size_t k = 0; k < gb_params_count(p); k++) {
             const char *sec, *key, *file;
             unsigned line, col;
             gb_params_key(p, k, &sec, &key, &file, &line, &col);
-            if (strcmp(sec, "variants") || strncmp(key, set + 9, fl) || !key[fl] ||
-                !(key[fl] == '[' || (key[fl] >= '0' && key[fl] <= '9')))
+            /* a layer or element rule of the same family: W1, W[1][0][1] for W */
+            if (strcmp(sec, "variants") || strncmp(key, fam, fl) ||
+                gb_variant_rule_level(key) <= GB_RULE_FAMILY)
                 continue;
             gb_warn("--set %s: the rule variants.%s (%s:%u) takes precedence for its values; set "
                     "that one, e.g. --set 'variants.%s=...'", set, key, file, line, key);

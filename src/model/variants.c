@@ -319,32 +319,38 @@ static int all_digits(const char *s)
     return 1;
 }
 
+int gb_variant_rule_level(const char *key)
+{
+    if (!strcmp(key, "x") || !strcmp(key, "W") || !strcmp(key, "b") || !strcmp(key, "y") ||
+        !strcmp(key, "eta"))
+        return GB_RULE_FAMILY;
+    if ((key[0] == 'W' || key[0] == 'b') && all_digits(key + 1)) return GB_RULE_LAYER;
+    if ((key[0] == 'x' || key[0] == 'y' || key[0] == 'W' || key[0] == 'b') && key[1] == '[')
+        return GB_RULE_ELEMENT;
+    return 0;
+}
+
 /* Assigns rule r (of key name) to its slots; GB_EINPUT for a name that addresses nothing. */
 static int assign_rule(ctx *c, const rule *r, gb_err *e)
 {
     const gb_net *net = c->ex.net;
     size_t L = net->L;
     const char *k = r->key;
-    int prio = 0;
+    int prio = gb_variant_rule_level(k);
     size_t hits = 0;
     unsigned long idx[3];
-    if (!strcmp(k, "x") || !strcmp(k, "W") || !strcmp(k, "b") || !strcmp(k, "y") ||
-        !strcmp(k, "eta")) {
-        prio = 1;
-    } else if ((k[0] == 'W' || k[0] == 'b') && all_digits(k + 1)) {
+    if (prio == GB_RULE_LAYER) {
         unsigned long l = strtoul(k + 1, NULL, 10);
         if (l < 1 || l > L)
             return gb_err_set(e, GB_EINPUT, r->file, r->line, r->col,
                               "variants.%s: the network has layers 1..%zu", k, L);
-        prio = 2;
-    } else if ((k[0] == 'x' || k[0] == 'y' || k[0] == 'W' || k[0] == 'b') && k[1] == '[') {
+    } else if (prio == GB_RULE_ELEMENT) {
         int want_n = k[0] == 'W' ? 3 : k[0] == 'b' ? 2 : 1;
         if (parse_indices(k + 1, idx, 3) != want_n)
             return gb_err_set(e, GB_EINPUT, r->file, r->line, 1,
                               "variants.%s: expected an element such as x[0], W[1][0][1], "
                               "b[1][0] or y[0]", k);
-        prio = 3;
-    } else {
+    } else if (!prio) {
         return gb_err_set(e, GB_EINPUT, r->file, r->line, 1,
                           "variants.%s: unknown rule (expected x, W, b, y, eta, W1.., b1.., an "
                           "element such as W[1][0][1], or saturation, min_loss, kink_margin, "

@@ -88,6 +88,13 @@ typedef enum gb_reject_reason {
  * "transposed", "duplicate". */
 const char *gb_reject_name(gb_reject_reason r);
 
+/* The level of a [variants] rule key: a family (x, W, b, y, eta), a layer (W1, b2, ...) or one
+ * element (x[0], W[1][0][1], b[1][0], y[0]); 0 for none of them (a setting such as max_draws, or
+ * a typo). Element rules win over layer rules, which win over family rules. Only the key's form
+ * is looked at, not whether the network has that layer or element. */
+enum { GB_RULE_FAMILY = 1, GB_RULE_LAYER = 2, GB_RULE_ELEMENT = 3 };
+int gb_variant_rule_level(const char *key);
+
 /* How many draws each rule removed (accumulate over many students). */
 typedef struct gb_variant_stats {
     size_t accepted;
