@@ -294,6 +294,17 @@ static void test_full_cache_starts_again(void)
             }
             gb_math_box_free(&b);
         }
+    /* and after the flood the memo still works: a formula met twice more comes from it the
+     * third time, without measuring */
+    const char *f = "q = \\frac{a}{b}";
+    for (int k = 0; k < 3; k++) {
+        gb_math_box b;
+        unsigned long before = c.calls;
+        if (render(f, GB_MATH_DISPLAY, 10, &m, &b)) return;
+        if (k == 2) GB_ASSERT_MSG(c.calls == before, "after a full memo: %lu metrics calls the "
+                                  "third time", c.calls - before);
+        gb_math_box_free(&b);
+    }
 }
 
 /* gb_dlist_copy copies every coordinate bit for bit: -0.0 stays -0.0 (x + 0.0 would not). */

@@ -94,6 +94,15 @@ static void test_start_work_stop(void)
     for (size_t i = 0; i < c.n; i++) bad += atomic_load(&c.runs[i]) != 1;
     GB_ASSERT_MSG(bad == 0, "%zu indices not run exactly once", bad);
 
+    /* no thread spawned: the calling thread does all the work */
+    for (size_t i = 0; i < c.n; i++) atomic_store(&c.runs[i], 0);
+    GB_ASSERT_MSG(gb_pool_start(&p, c.n, 0, count_job, count_free, &c) == 0, "threads spawned");
+    gb_pool_work(&p);
+    gb_pool_join(&p);
+    bad = 0;
+    for (size_t i = 0; i < c.n; i++) bad += atomic_load(&c.runs[i]) != 1;
+    GB_ASSERT_MSG(bad == 0, "the calling thread alone: %zu indices not run exactly once", bad);
+
     for (size_t i = 0; i < c.n; i++) atomic_store(&c.runs[i], 0);
     gb_pool_start(&p, c.n, 0, count_job, count_free, &c);
     gb_pool_stop(&p);

@@ -204,8 +204,12 @@ static void test_drawer_reuse(void)
     size_t nq = all_gradients(qs, ".4f", "rel:0.5%");
     gb_err e = {0};
     gb_variant_drawer *d = NULL;
-    int rc = gb_variant_drawer_new(p, qs, nq, &d, &e);
+    int rc = p ? gb_variant_drawer_new(p, qs, nq, &d, &e) : GB_EINTERNAL;
     GB_ASSERT_MSG(rc == 0 && d, "drawer: %s", e.msg);
+    if (rc || !d) {
+        gb_params_free(p);
+        return;
+    }
     gb_variant_stats s1 = {0}, s2 = {0};
     for (int k = 40; k >= 1; k--) {
         char key[16];
@@ -220,8 +224,13 @@ static void test_drawer_reuse(void)
         gb_variant a, b;
         rc = gb_variant_drawer_draw(d, "reuse", key, NULL, NULL, &a, &s1, &e);
         GB_ASSERT_MSG(rc == 0, "drawer draw %s: %s", key, e.msg);
+        if (rc) continue;
         rc = gb_variant_draw(p, "reuse", key, qs, nq, NULL, NULL, &b, &s2, &e);
         GB_ASSERT_MSG(rc == 0, "draw %s: %s", key, e.msg);
+        if (rc) {
+            gb_variant_free(&a);
+            continue;
+        }
         GB_ASSERT_MSG(!strcmp(a.givens, b.givens) && !strcmp(a.full, b.full) &&
                           !strcmp(a.hash, b.hash) && a.seed == b.seed &&
                           a.attempts == b.attempts,
