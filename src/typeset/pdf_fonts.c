@@ -663,7 +663,7 @@ static const program *subset_program(HPDF_Doc pdf, loaded_face *lf, const char *
     program *p = calloc(1, sizeof *p);
     int ok = p && HPDF_TTFontDef_SaveFontData(lf->def, raw) == HPDF_OK;
     gb_err e = {0};
-    if (ok) ok = !gb_deflate_stream(pdf, raw, &p->z, &p->zlen, &e);
+    if (ok) ok = !gb_deflate_stream(raw, &p->z, &p->zlen, &e);
     HPDF_Stream_Free(raw);
     if (ok) ok = (p->flags = malloc(n ? n : 1)) != NULL;
     if (!ok) {

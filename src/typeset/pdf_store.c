@@ -120,49 +120,37 @@ void gb_stream_mark_deflated(HPDF_Dict stream_dict)
     stream_dict->write_fn = write_flate;
 }
 
-/* ---- compressing: libharu's deflate between two callback streams ---- */
-
 /* libharu reads a page's content through these (page_rec.z in memory, or the temporary file at
- * page_rec.off): when compressing it, and when writing the compressed bytes into the file. */
+ * page_rec.off) when writing the compressed bytes into the file. */
 static HPDF_STATUS p_read(HPDF_Stream st, HPDF_BYTE *ptr, HPDF_UINT *siz);
 static HPDF_STATUS p_seek(HPDF_Stream st, HPDF_INT pos, HPDF_WhenceMode mode);
 static HPDF_INT32 p_tell(HPDF_Stream st);
 static HPDF_UINT32 p_size(HPDF_Stream st);
 
-/* libharu writes the deflated bytes through this into a growable buffer (a gb_ops used for its
- * bytes alone). */
-static HPDF_STATUS w_write(HPDF_Stream st, const HPDF_BYTE *ptr, HPDF_UINT siz)
-{
-    gb_ops *w = st->attr;
-    gb_ops_raw(w, (const char *)ptr, siz);
-    return gb_ops_failed(w) ? HPDF_FAILD_TO_ALLOC_MEM : HPDF_OK;
-}
+static int deflate_page(const unsigned char *content, size_t len, size_t body,
+                        unsigned char **out, size_t *outlen, gb_err *e);
 
-/* src's bytes deflated into *out (malloc'ed, *outlen bytes). 0 or GB_EINTERNAL. */
-int gb_deflate_stream(HPDF_Doc pdf, HPDF_Stream src, unsigned char **out, size_t *outlen,
-                      gb_err *e)
+int gb_deflate_stream(HPDF_Stream src, unsigned char **out, size_t *outlen, gb_err *e)
 {
     *out = NULL;
     *outlen = 0;
-    gb_ops w = GB_OPS_INIT;
-    HPDF_Stream dst = HPDF_CallbackWriter_New(pdf->mmgr, w_write, &w);
-    HPDF_STATUS st = dst ? HPDF_Stream_WriteToStream(src, dst, HPDF_STREAM_FILTER_FLATE_DECODE,
-                                                     NULL)
-                         : HPDF_FAILD_TO_ALLOC_MEM;
-    if (dst) HPDF_Stream_Free(dst);
-    int w_oom = gb_ops_failed(&w);
-    if (st != HPDF_OK || w_oom) {
-        gb_ops_free(&w);
-        return w_oom || st == HPDF_FAILD_TO_ALLOC_MEM
-                   ? oom(e)
-                   : gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
-                                "libharu cannot compress a page (error 0x%04X)", (unsigned)st);
+    size_t len = HPDF_Stream_Size(src);
+    unsigned char *raw = malloc(len ? len : 1);
+    if (!raw) return oom(e);
+    size_t got = 0;
+    HPDF_STATUS st = HPDF_Stream_Seek(src, 0, HPDF_SEEK_SET);
+    while (st == HPDF_OK && got < len) {
+        HPDF_UINT n = (HPDF_UINT)(len - got > 65536 ? 65536 : len - got);
+        st = HPDF_Stream_Read(src, raw + got, &n);
+        got += n;
+        if (st == HPDF_STREAM_EOF) st = got == len ? HPDF_OK : st;
     }
-    /* keep what was written, not the doubling slack */
-    unsigned char *fit = w.len ? realloc(w.buf, w.len) : NULL;
-    *out = fit ? fit : (unsigned char *)w.buf;
-    *outlen = w.len;
-    return 0;
+    int rc = st != HPDF_OK ? gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
+                                        "libharu cannot read a font program (error 0x%04X)",
+                                        (unsigned)st)
+                           : deflate_page(raw, len, 0, out, outlen, e);
+    free(raw);
+    return rc;
 }
 
 /* ---- compressing a page's content: zlib ---- */

@@ -23,7 +23,7 @@
  * libharu's fixed Z_DEFAULT_COMPRESSION (6) for ~17 % larger streams (a class set: 23 KB instead
  * of 20 KB a student); memLevel 6 (a 16 KB hash table instead of 64 KB) costs 1 % in size and
  * clears a quarter of the memory per page. Deflating was 37 % of a class-set student's work at
- * level 6. Font programs are still compressed by libharu (gb_deflate_stream), once per subset. */
+ * level 6. Font programs (gb_deflate_stream, once per subset) are compressed the same way. */
 #define GB_STORE_ZLEVEL 1
 #define GB_STORE_ZMEMLEVEL 6
 
@@ -77,13 +77,11 @@ const char *gb_store_font_name(unsigned k, char buf[8]);
 int gb_store_to_pages(gb_store *s, HPDF_Font (*font_of)(void *ctx, unsigned k), void *ctx,
                       HPDF_Page *pages, gb_err *e);
 
-/* Every byte of src (a readable libharu stream of pdf, e.g. an HPDF_MemStream; borrowed, read
- * from its start, left at its end) compressed with libharu's deflate (HPDF_Stream_WriteToStream
- * with HPDF_STREAM_FILTER_FLATE_DECODE, zlib's default level) using pdf's memory manager: for
- * font programs. *out is malloc'ed (caller frees), *outlen bytes; NULL and 0 for an empty stream.
- * 0 or GB_EINTERNAL (out of memory, or a libharu error: the message gives its code). */
-int gb_deflate_stream(HPDF_Doc pdf, HPDF_Stream src, unsigned char **out, size_t *outlen,
-                      gb_err *e);
+/* Every byte of src (a readable libharu stream, e.g. an HPDF_MemStream holding a font program;
+ * borrowed, read from its start) compressed as page content is (GB_STORE_ZLEVEL, one zlib
+ * stream): *out is malloc'ed (caller frees), *outlen bytes; NULL and 0 for an empty stream.
+ * 0 or GB_EINTERNAL (out of memory, a read or zlib failure). */
+int gb_deflate_stream(HPDF_Stream src, unsigned char **out, size_t *outlen, gb_err *e);
 
 /* Marks a stream dictionary whose bytes are already deflated: libharu writes them as they are
  * and the dictionary says /Filter /FlateDecode (libharu drops a /Filter key of a stream it does
