@@ -365,6 +365,54 @@ static void test_dlist_translate(void)
     gb_dlist_free(ref);
 }
 
+/* One list of every kind of item; mutation k (1..) changes one field of one item, bit for bit
+ * (k = 1 is the sign of a zero). Returns the number of mutations when k = 0, or -1 when
+ * building failed. */
+static int body_list(gb_dlist *dl, int k)
+{
+    gb_stroke st = {0.4, k == 9 ? 2 : 0, k == 9 ? 1 : 0, GB_BLACK};
+    gb_rgb fill = {0.5, 0.5, k == 8 ? 0.25 : 0.5};
+    double xy[6] = {k == 6 ? 1e-300 : 0.0, 1.25, 3.5, -2.0, 0.1, 0.2};
+    int rc = gb_dl_text(dl, k == 5 ? GB_FACE_SERIF_BOLD : GB_FACE_SERIF, k == 4 ? 10.01 : 10,
+                        k == 1 ? -0.0 : 0.0, k == 3 ? 7.4 : 7.3, k == 2 ? "ac" : "ab", 2,
+                        k == 10 ? (gb_rgb){0, 0, 0.01} : GB_BLACK);
+    rc |= gb_dl_path(dl, xy, 3, k == 7 ? 0 : 1, &fill, &st);
+    rc |= gb_dl_circle(dl, 4, 5, k == 11 ? 1.5 : 1, NULL, &st);
+    rc |= gb_dl_link(dl, 1, 2, 3, 4, k == 12 ? 1 : 0);
+    if (k == 13) rc |= gb_dl_text(dl, GB_FACE_SERIF, 10, 0, 0, "", 0, GB_BLACK);
+    return rc ? -1 : 13;
+}
+
+static void put_key(void *ctx, const void *p, size_t n) { gb_memo_key_put(ctx, p, n); }
+
+/* gb_dlist_same: a list and its copy are the same; one bit of any field, a path's closing, a
+ * dash, an item more make lists differ; and it agrees with gb_dlist_bytes either way. */
+static void test_dlist_same(void)
+{
+    gb_dlist *a = gb_dlist_new(), *b = gb_dlist_new();
+    GB_ASSERT_MSG(a && b && body_list(a, 0) == 13, "building the list failed");
+    gb_dlist *cp = a ? gb_dlist_copy(a) : NULL;
+    GB_ASSERT_MSG(cp && gb_dlist_same(a, cp) && gb_dlist_same(cp, a), "a copy differs");
+    GB_ASSERT_MSG(gb_dlist_same(NULL, b) && !gb_dlist_same(NULL, a), "NULL is the empty list");
+    gb_memo_key ka = {0};
+    gb_dlist_bytes(a, put_key, &ka);
+    for (int k = 1; k <= 13 && a && b; k++) {
+        gb_dlist_clear(b);
+        if (body_list(b, k) < 0) { GB_ASSERT_MSG(0, "building mutation %d", k); break; }
+        GB_ASSERT_MSG(!gb_dlist_same(a, b) && !gb_dlist_same(b, a), "mutation %d: same", k);
+        gb_memo_key kb = {0};
+        gb_dlist_bytes(b, put_key, &kb);
+        GB_ASSERT_MSG(!ka.failed && !kb.failed &&
+                      (ka.len != kb.len || memcmp(ka.b, kb.b, ka.len)),
+                      "mutation %d: gb_dlist_bytes gives the same bytes", k);
+        gb_memo_key_free(&kb);
+    }
+    gb_memo_key_free(&ka);
+    gb_dlist_free(cp);
+    gb_dlist_free(a);
+    gb_dlist_free(b);
+}
+
 /* ---- paragraphs ---- */
 
 static int same_lines(const gb_lines *a, const gb_lines *b, char *why, size_t cap)
@@ -487,5 +535,6 @@ GB_TEST_SUITE(memo)
     GB_ADD(s, test_full_cache_starts_again);
     GB_ADD(s, test_dlist_copy_exact);
     GB_ADD(s, test_dlist_translate);
+    GB_ADD(s, test_dlist_same);
     GB_ADD(s, test_lines_remembered);
 }

@@ -3,6 +3,7 @@
 
 #include "typeset/dlist.h"
 #include "typeset/linebreak.h"
+#include "typeset/pdf_bodies.h"
 #include "typeset/pdf_doc.h"
 #include "util/utf8.h"
 
@@ -942,6 +943,127 @@ static void test_append_from_threads(void)
     free(s);
 }
 
+/* ---- page bodies copied instead of drawn (pdf_bodies.h) ---- */
+
+/* Builds and saves a document: with prelude, first a page whose text makes the mono and bold
+ * fonts before the serif one; then a page whose body is two lists (text in three faces, a name
+ * the fallback face draws, a code point no font has, a filled and stroked rectangle, a dashed
+ * line, a circle, a link) and whose footer is drawn after the body. k = 1 draws the body with one
+ * x of -0.0 instead of 0.0, k = 2 with one character changed. Its missing-glyph count in
+ * *missing. */
+static int body_doc(const char *path, int prelude, int k, size_t *missing, gb_err *e)
+{
+    gb_pdf_doc *d = new_doc(1);
+    if (!d) return -1;
+    gb_dlist *l[3] = {gb_dlist_new(), gb_dlist_new(), gb_dlist_new()};
+    int rc = !l[0] || !l[1] || !l[2];
+    gb_pdf_info info = {"Bodies", "Ada", NULL, NULL, "gradbook", 1700000000};
+    if (!rc) rc = gb_pdf_doc_set_info(d, &info, e);
+    int dest = gb_pdf_dest_new(d);
+    if (!rc && prelude) {
+        rc = gb_dl_text(l[2], GB_FACE_MONO, 9, 0, 0, "mono first", 10, GB_BLACK);
+        rc |= gb_dl_text(l[2], GB_FACE_SERIF_BOLD, 9, 0, -12, "then bold", 9, GB_BLACK);
+        if (!rc) rc = gb_pdf_page_add(d, 300, 300, e) < 0;
+        if (!rc) rc = gb_pdf_page_draw(d, l[2], 20, 250, e);
+        gb_dlist_clear(l[2]);
+    }
+    if (!rc) {
+        const char *t = k == 2 ? "Sch\xc3\xbcler \xe7\x8e\x8b\xe5\xb0\x8f \xee\x80\x80 Wanf"
+                               : "Sch\xc3\xbcler \xe7\x8e\x8b\xe5\xb0\x8f \xee\x80\x80 Wang";
+        gb_stroke st = {1, 0, 0, GB_BLACK}, dash = {0.5, 3, 2, {0, 0, 1}};
+        gb_rgb red = {0.9, 0.1, 0.1};
+        rc = gb_dl_text(l[0], GB_FACE_SERIF, 12, k == 1 ? -0.0 : 0.0, 0, LINE1, strlen(LINE1),
+                        GB_BLACK);
+        rc |= gb_dl_text(l[0], GB_FACE_SERIF_BOLD, 12, 0, -20, t, strlen(t), GB_BLACK);
+        rc |= gb_dl_rect(l[0], 0, -90, 80, 40, &red, &st);
+        rc |= gb_dl_link(l[0], 0, -90, 80, 40, dest);
+        rc |= gb_dl_line(l[1], 0, 0, 200, 0, &dash);
+        rc |= gb_dl_circle(l[1], 150, -40, 20, NULL, &st);
+        rc |= gb_dl_text(l[1], GB_FACE_MONO, 10, 0, -80, LINE3, strlen(LINE3), GB_BLACK);
+        /* the footer in the body's last font, size and colour: drawn after a copied body, it
+         * selects none of them again only if the copy left the state drawing leaves */
+        rc |= gb_dl_text(l[2], GB_FACE_MONO, 10, 0, 0, "page footer", 11, GB_BLACK);
+    }
+    if (!rc) rc = gb_pdf_page_add(d, 400, 500, e) < 0;
+    if (!rc) {
+        const gb_dlist *lists[2] = {l[0], l[1]};
+        const double dx[2] = {40, 60}, dy[2] = {450, 300};
+        rc = gb_pdf_page_body(d, lists, dx, dy, 2, e);
+    }
+    if (!rc) rc = gb_pdf_page_draw(d, l[2], 40, 20, e);
+    if (!rc) rc = gb_pdf_dest_place(d, dest, 0, 20, 280, e);
+    *missing = gb_pdf_doc_missing_glyphs(d);
+    if (!rc) rc = gb_pdf_doc_save(d, path, e);
+    for (int i = 0; i < 3; i++) gb_dlist_free(l[i]);
+    gb_pdf_doc_free(d);
+    return rc ? -1 : 0;
+}
+
+typedef struct body_job { char path[512]; int prelude, k, rc; size_t missing; gb_err e; } body_job;
+
+static void *body_in_thread(void *arg)
+{
+    body_job *j = arg;
+    j->rc = body_doc(j->path, j->prelude, j->k, &j->missing, &j->e);
+    return NULL;
+}
+
+/* 1 when the files at a and b hold the same bytes. */
+static int same_file(const char *a, const char *b)
+{
+    size_t na = 0, nb = 0;
+    char *sa = gb_test_slurp(a, &na), *sb = gb_test_slurp(b, &nb);
+    int same = sa && sb && na == nb && na > 1000 && !memcmp(sa, sb, na);
+    free(sa);
+    free(sb);
+    return same;
+}
+
+/* A body met twice on a thread is copied the third time, and the file is the one drawing it
+ * gives (made on a thread of its own, whose table is empty), also when other fonts were made
+ * before it; a body differing in one bit or one character is drawn. */
+static void test_bodies_copied(void)
+{
+    body_job ref[2][3];
+    for (int p = 0; p < 2; p++)
+        for (int k = 0; k < 3; k++) {
+            body_job *j = &ref[p][k];
+            memset(j, 0, sizeof *j);
+            char name[48];
+            snprintf(name, sizeof name, "body_ref%d%d.pdf", p, k);
+            snprintf(j->path, sizeof j->path, "%s", tpath(name));
+            j->prelude = p;
+            j->k = k;
+            pthread_t th;
+            int started = pthread_create(&th, NULL, body_in_thread, j) == 0;
+            if (started) pthread_join(th, NULL);
+            GB_ASSERT_MSG(started && j->rc == 0, "reference %d%d: %s", p, k, j->e.msg);
+            if (!started || j->rc) return;
+            GB_ASSERT_MSG(j->missing == 1, "reference %d%d: %zu missing", p, k, j->missing);
+        }
+    GB_ASSERT_MSG(!same_file(ref[0][0].path, ref[0][2].path), "a changed character changed "
+                  "nothing");
+    gb_err e = {0};
+    size_t missing = 0, h0 = gb_bodies_hits();
+    const char *path = tpath("body.pdf");
+    for (int t = 0; t < 2; t++) {   /* met, then kept: drawn both times */
+        GB_ASSERT_MSG(body_doc(path, 0, 0, &missing, &e) == 0, "%s", e.msg);
+        GB_ASSERT_MSG(gb_bodies_hits() == h0, "time %d: copied", t + 1);
+        GB_ASSERT_MSG(same_file(path, ref[0][0].path), "time %d: not the drawn file", t + 1);
+    }
+    const struct { int prelude, k; size_t hits; } runs[] = {
+        {0, 0, 1}, {1, 0, 2}, {0, 1, 2}, {0, 2, 2}, {1, 0, 3}};
+    for (size_t r = 0; r < sizeof runs / sizeof runs[0]; r++) {
+        int p = runs[r].prelude, k = runs[r].k;
+        GB_ASSERT_MSG(body_doc(path, p, k, &missing, &e) == 0, "%s", e.msg);
+        GB_ASSERT_MSG(gb_bodies_hits() == h0 + runs[r].hits, "run %zu (%d%d): %zu copies, want "
+                      "%zu", r, p, k, gb_bodies_hits() - h0, runs[r].hits);
+        GB_ASSERT_MSG(same_file(path, ref[p][k].path), "run %zu (%d%d): not the drawn file", r,
+                      p, k);
+        GB_ASSERT_MSG(missing == 1, "run %zu: %zu missing", r, missing);
+    }
+}
+
 GB_TEST_SUITE(pdf_doc)
 {
     CU_pSuite s = CU_add_suite("pdf_doc", NULL, cleanup);
@@ -959,4 +1081,5 @@ GB_TEST_SUITE(pdf_doc)
     GB_ADD(s, test_append_with_title);
     GB_ADD(s, test_append_untitled_saved);
     GB_ADD(s, test_append_from_threads);
+    GB_ADD(s, test_bodies_copied);
 }

@@ -385,6 +385,11 @@ int gb_book_emit(gb_book *b, gb_err *e)
     /* Body pages: each page draws the items placed on it, in order (a deferred figure may be
      * drawn on a later page than the text after it). */
     const char *section = "";
+    /* a page's lists and where they go, for gb_pdf_page_body */
+    const gb_dlist **lists = malloc((b->nitems ? b->nitems : 1) * sizeof *lists);
+    double *dx = malloc((b->nitems ? b->nitems : 1) * sizeof *dx);
+    double *dy = malloc((b->nitems ? b->nitems : 1) * sizeof *dy);
+    if (!rc && (!lists || !dx || !dy)) rc = oom(e);
     for (int p = 0; !rc && p < body_pages; p++) {
         if (gb_pdf_page_add(b->pdf, t->page_w, t->page_h, e) < 0) { rc = e->code; break; }
         /* The running head names the section current at the page's top, or the first one that
@@ -392,21 +397,30 @@ int gb_book_emit(gb_book *b, gb_err *e)
         const char *mark = section;
         for (size_t k = 0; k < b->nitems; k++)
             if (pos[k].page == p && b->items[k].mark) { mark = b->items[k].mark; break; }
+        size_t n = 0;
+        for (size_t k = 0; k < b->nitems; k++) {
+            if (pos[k].page != p) continue;
+            lists[n] = b->items[k].dl;
+            dx[n] = t->m_left;
+            dy[n++] = pos[k].y;
+        }
+        /* the body is the class's; the head and footer drawn after it name the student */
+        rc = gb_pdf_page_body(b->pdf, lists, dx, dy, n, e);
         for (size_t k = 0; !rc && k < b->nitems; k++) {
             if (pos[k].page != p) continue;
             gb_vitem *it = &b->items[k];
-            rc = gb_pdf_page_draw(b->pdf, it->dl, t->m_left, pos[k].y, e);
-            if (!rc && it->dest >= 0)
+            if (it->dest >= 0)
                 rc = gb_pdf_dest_place(b->pdf, it->dest, front + p, t->m_left,
                                        pos[k].y + it->height + 0.6 * t->leading, e);
             if (!rc && it->outline_level)
                 rc = gb_pdf_outline_add(b->pdf, it->outline_level, it->outline_title, it->dest, e);
             if (it->mark) section = it->mark;
         }
-        /* the head and footer name the student: the body before them is the class's */
-        gb_pdf_page_end_body(b->pdf);
         if (!rc) rc = decorate(b, p + 1, mark, e);
     }
+    free(lists);
+    free(dx);
+    free(dy);
     free(pos);
     /* Front matter numbered i, ii, ...; the body from 1 (labels need their pages to exist). */
     if (!rc && first_page < front)

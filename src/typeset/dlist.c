@@ -265,6 +265,51 @@ void gb_dlist_bytes(const gb_dlist *dl, void (*put)(void *ctx, const void *p, si
 
 #undef PUT
 
+/* Bit-for-bit equality of a field (doubles compare as bits: -0.0 differs from 0.0, a NaN equals
+ * itself). */
+#define SAME(a, b) (!memcmp(&(a), &(b), sizeof(a)))
+
+static int same_paint(const gb_item *a, const gb_item *b)
+{
+    return a->do_fill == b->do_fill && a->do_stroke == b->do_stroke &&
+           (!a->do_fill || SAME(a->fill, b->fill)) && (!a->do_stroke || SAME(a->stroke, b->stroke));
+}
+
+int gb_dlist_same(const gb_dlist *a, const gb_dlist *b)
+{
+    size_t n = gb_dlist_count(a);
+    if (n != gb_dlist_count(b)) return 0;
+    for (size_t i = 0; i < n; i++) {
+        const gb_item *x = &a->items[i], *y = &b->items[i];
+        if (x->kind != y->kind) return 0;
+        switch (x->kind) {
+        case GB_ITEM_TEXT:
+            if (x->face != y->face || x->len != y->len || !SAME(x->size, y->size) ||
+                !SAME(x->x, y->x) || !SAME(x->y, y->y) || !SAME(x->color, y->color) ||
+                memcmp(x->text, y->text, x->len))
+                return 0;
+            break;
+        case GB_ITEM_PATH:
+            if (x->npts != y->npts || x->closed != y->closed || !same_paint(x, y) ||
+                memcmp(x->xy, y->xy, x->npts * 2 * sizeof *x->xy))
+                return 0;
+            break;
+        case GB_ITEM_CIRCLE:
+            if (!SAME(x->x, y->x) || !SAME(x->y, y->y) || !SAME(x->r, y->r) || !same_paint(x, y))
+                return 0;
+            break;
+        case GB_ITEM_LINK:
+            if (!SAME(x->x, y->x) || !SAME(x->y, y->y) || !SAME(x->w, y->w) || !SAME(x->h, y->h) ||
+                x->dest != y->dest)
+                return 0;
+            break;
+        }
+    }
+    return 1;
+}
+
+#undef SAME
+
 void gb_dl_translate(gb_dlist *dl, double dx, double dy)
 {
     for (size_t i = 0; dl && i < dl->n; i++) {

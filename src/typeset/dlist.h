@@ -101,6 +101,11 @@ int gb_dl_append(gb_dlist *dst, const gb_dlist *src, double dx, double dy);
 void gb_dlist_bytes(const gb_dlist *dl, void (*put)(void *ctx, const void *p, size_t n),
                     void *ctx);
 
+/* 1 when a and b hold the same items: every field gb_dlist_bytes gives, equal bit for bit
+ * (so -0.0 and 0.0 differ), text and points compared whole; else 0. NULL counts as empty. Such
+ * lists draw the same bytes (pdf_doc.h uses this to copy a page body drawn before). */
+int gb_dlist_same(const gb_dlist *a, const gb_dlist *b);
+
 /* Moves every item of dl by (dx, dy) in place: the same coordinates gb_dl_append(empty, dl,
  * dx, dy) would give, without a copy. */
 void gb_dl_translate(gb_dlist *dl, double dx, double dy);

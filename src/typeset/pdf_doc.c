@@ -2,6 +2,7 @@
  * at save time (so links may point forward), outline, metadata, atomic save. */
 #include "typeset/pdf_doc.h"
 
+#include "typeset/pdf_bodies.h"
 #include "typeset/pdf_fonts.h"
 #include "typeset/pdf_ops.h"
 #include "typeset/pdf_store.h"
@@ -44,7 +45,7 @@ struct gb_pdf_doc {
     int cur_open;           /* the current page takes drawing (not yet stored) */
     unsigned cur_faces;     /* faces whose fonts the current page uses (bit per face) */
     size_t cur_body;        /* bytes of the current page's content that are its body (0: not
-                               marked; gb_pdf_page_end_body) */
+                               marked; gb_pdf_page_body) */
     HPDF_Page *hpages;      /* the libharu pages, while saving */
     dest_rec *dests;
     size_t ndests, cap_dests;
@@ -69,6 +70,7 @@ struct gb_pdf_doc {
     gb_rgb st_fill;
     gb_stroke st_stroke;
     HPDF_Font st_font;
+    int st_face;            /* the face of st_font (when st_font is set) */
     double st_size;
 };
 
@@ -183,6 +185,7 @@ void gb_pdf_doc_free(gb_pdf_doc *d)
 
 void gb_pdf_thread_done(void)
 {
+    gb_bodies_thread_done();
     gb_pdf_fonts_thread_done();
     gb_store_thread_done();
 }
@@ -364,10 +367,48 @@ static int show(gb_pdf_doc *d, gb_face face, double size, double x, double y,
         gb_ops_font(&d->ops, gb_store_font_name((unsigned)face, name), size);
         d->cur_faces |= 1u << face;
         d->st_font = font;
+        d->st_face = (int)face;
         d->st_size = size;
     }
     gb_ops_text(&d->ops, x, y, codes, n, advance, size);
     return 0;
+}
+
+/* How a code point of a text run is drawn. */
+typedef struct glyph {
+    gb_glyph_kind kind;
+    gb_face face;       /* the face that draws it */
+    int advance;        /* 1/1000 em */
+    uint16_t code;      /* its code in face's PDF font */
+} glyph;
+
+/* Looks cp up in face as drawing it does, with the same effects on the fonts (the glyph joins
+ * the subset; a font object may be made) and on the missing list. */
+static void lookup(gb_pdf_doc *d, gb_face face, uint32_t cp, glyph *g)
+{
+    if (gb_pdf_fonts_fast(d->fonts, face, cp, &g->face, &g->advance, &g->code)) {
+        g->kind = GB_GLYPH_OWN;
+        return;
+    }
+    gb_glyph_use u = gb_pdf_fonts_resolve(d->fonts, face, cp);
+    if (u.kind >= GB_GLYPH_SUBST) note_missing(d, cp);
+    g->kind = u.kind;
+    g->face = u.face;
+    g->advance = u.advance;
+    g->code = (uint16_t)gb_pdf_fonts_code(d->fonts, &u);
+}
+
+/* The code point of text item it at byte *i, moving *i past it (invalid bytes: U+FFFD). */
+static uint32_t next_cp(const gb_item *it, size_t *i)
+{
+    unsigned char b = (unsigned char)it->text[*i];
+    if (b < 0x80) {
+        (*i)++;
+        return b;
+    }
+    uint32_t cp;
+    *i += gb_utf8_decode(it->text + *i, it->len - *i, &cp);
+    return cp;
 }
 
 /* A text run: consecutive code points drawn by the same face become one string at the x our
@@ -389,25 +430,11 @@ static int draw_text(gb_pdf_doc *d, const gb_item *it, double dx, double dy,
     gb_face seg_face = GB_FACE_SERIF;
     set_fill(d, it->color);
     while (i < it->len && !rc) {
-        uint32_t cp;
-        unsigned char b = (unsigned char)it->text[i];
-        if (b < 0x80) {
-            cp = b;
-            i++;
-        } else {
-            i += gb_utf8_decode(it->text + i, it->len - i, &cp);
-        }
-        gb_face face;
-        int adv;
-        uint16_t code;
-        if (!gb_pdf_fonts_fast(d->fonts, it->face, cp, &face, &adv, &code)) {
-            gb_glyph_use u = gb_pdf_fonts_resolve(d->fonts, it->face, cp);
-            if (u.kind >= GB_GLYPH_SUBST) note_missing(d, cp);
-            if (u.kind == GB_GLYPH_SUBST_BOX) boxed = 1;
-            face = u.face;
-            adv = u.advance;
-            code = (uint16_t)gb_pdf_fonts_code(d->fonts, &u);
-        }
+        uint32_t cp = next_cp(it, &i);
+        glyph g;
+        lookup(d, it->face, cp, &g);
+        if (g.kind == GB_GLYPH_SUBST_BOX) boxed = 1;
+        gb_face face = g.face;
         if (n && face != seg_face) {
             rc = show(d, seg_face, it->size, x, y, codes, n, (double)seg_adv * k, e);
             x += (double)seg_adv * k;
@@ -415,8 +442,8 @@ static int draw_text(gb_pdf_doc *d, const gb_item *it, double dx, double dy,
             seg_adv = 0;
         }
         seg_face = face;
-        codes[n++] = code;
-        seg_adv += adv;
+        codes[n++] = g.code;
+        seg_adv += g.advance;
     }
     if (n && !rc) rc = show(d, seg_face, it->size, x, y, codes, n, (double)seg_adv * k, e);
     if (codes != stackbuf) free(codes);
@@ -439,49 +466,222 @@ static int draw_text(gb_pdf_doc *d, const gb_item *it, double dx, double dy,
     return rc ? rc : check(d, e, "drawing text");
 }
 
-void gb_pdf_page_end_body(gb_pdf_doc *d)
+/* Marks what was drawn on the current page so far as its body (pdf_store.h). */
+static void end_body(gb_pdf_doc *d)
 {
-    if (!d->cur_open || d->saved) return;
     /* the text object ends here, so what follows never rewrites the body's last bytes */
     gb_ops_end_text(&d->ops);
     d->cur_body = d->ops.len;
 }
 
-int gb_pdf_page_draw(gb_pdf_doc *d, const gb_dlist *dl, double dx, double dy, gb_err *e)
+/* A LINK item becomes a link annotation of the current page (made at save time). 0 or
+ * GB_EINTERNAL. */
+static int add_link(gb_pdf_doc *d, const gb_item *it, double dx, double dy, gb_err *e)
+{
+    if (it->dest < 0 || (size_t)it->dest >= d->ndests)
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "link to unknown destination %d",
+                          it->dest);
+    if (bad_number(it->x) || bad_number(it->y) || bad_number(it->w) || bad_number(it->h))
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "bad link rectangle");
+    link_rec *links = gb_grow(d->links, &d->cap_links, d->nlinks + 1, sizeof *d->links, 16);
+    if (!links) return oom(e);
+    (d->links = links)[d->nlinks++] = (link_rec){d->npages - 1, it->dest, it->x + dx, it->y + dy,
+                                                 it->x + dx + it->w, it->y + dy + it->h};
+    return 0;
+}
+
+/* 0 when the current page takes drawing, else GB_EINTERNAL. */
+static int can_draw(const gb_pdf_doc *d, gb_err *e)
 {
     if (d->saved) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "document already saved");
     if (!d->cur_open)
         return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
                           d->npages ? "drawing on a page moved in from another document"
                                     : "drawing before any page");
+    return 0;
+}
+
+int gb_pdf_page_draw(gb_pdf_doc *d, const gb_dlist *dl, double dx, double dy, gb_err *e)
+{
+    int rc = can_draw(d, e);
+    if (rc) return rc;
     if (bad_number(dx) || bad_number(dy))
         return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "bad drawing offset (%g, %g)", dx, dy);
-    int rc = check(d, e, "drawing");
-    link_rec *links;
+    rc = check(d, e, "drawing");
     for (size_t i = 0, n = gb_dlist_count(dl); i < n && !rc; i++) {
         const gb_item *it = gb_dlist_item(dl, i);
         switch (it->kind) {
         case GB_ITEM_TEXT: rc = draw_text(d, it, dx, dy, e); break;
         case GB_ITEM_PATH: rc = draw_path(d, it, dx, dy, e); break;
         case GB_ITEM_CIRCLE: rc = draw_circle(d, it, dx, dy, e); break;
-        case GB_ITEM_LINK:
-            if (it->dest < 0 || (size_t)it->dest >= d->ndests)
-                rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "link to unknown destination %d",
-                                it->dest);
-            else if (bad_number(it->x) || bad_number(it->y) || bad_number(it->w) ||
-                     bad_number(it->h))
-                rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "bad link rectangle");
-            else if (!(links = gb_grow(d->links, &d->cap_links, d->nlinks + 1, sizeof *d->links,
-                                       16)))
-                rc = oom(e);
-            else
-                (d->links = links)[d->nlinks++] = (link_rec){d->npages - 1, it->dest, it->x + dx,
-                                                   it->y + dy, it->x + dx + it->w,
-                                                   it->y + dy + it->h};
-            break;
+        case GB_ITEM_LINK: rc = add_link(d, it, dx, dy, e); break;
         }
     }
     return rc;
+}
+
+/* ---- page bodies copied instead of drawn (pdf_bodies.h) ---- */
+
+/* A set of glyph steps met (face and code point, stored + 1 so that 0 is empty). */
+typedef struct step_set { uint64_t *v; size_t cap, n; } step_set;
+
+/* 1 when (face, cp) is new (and now in the set), 0 when met before, -1 out of memory. */
+static int step_set_add(step_set *s, int face, uint32_t cp)
+{
+    if (2 * (s->n + 1) > s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 512;
+        uint64_t *v = calloc(cap, sizeof *v);
+        if (!v) return -1;
+        for (size_t i = 0; i < s->cap; i++) {
+            if (!s->v[i]) continue;
+            size_t j = (size_t)(s->v[i] * 0x9E3779B97F4A7C15ULL >> 40) & (cap - 1);
+            while (v[j]) j = (j + 1) & (cap - 1);
+            v[j] = s->v[i];
+        }
+        free(s->v);
+        s->v = v;
+        s->cap = cap;
+    }
+    uint64_t k = ((uint64_t)(unsigned)face << 32 | cp) + 1;
+    size_t j = (size_t)(k * 0x9E3779B97F4A7C15ULL >> 40) & (s->cap - 1);
+    while (s->v[j]) {
+        if (s->v[j] == k) return 0;
+        j = (j + 1) & (s->cap - 1);
+    }
+    s->v[j] = k;
+    s->n++;
+    return 1;
+}
+
+/* Appends a step; 0 or -1 out of memory. */
+static int push_step(gb_body_step **st, size_t *n, size_t *cap, gb_body_step s)
+{
+    gb_body_step *p = gb_grow(*st, cap, *n + 1, sizeof **st, 64);
+    if (!p) return -1;
+    (*st = p)[(*n)++] = s;
+    return 0;
+}
+
+/* The font steps of the body just drawn from in: draw_text's lookups and font selections in the
+ * order it makes them, each at its first occurrence (the lookups made now find what drawing
+ * made, so they change nothing). NULL when out of memory; free it. */
+static gb_body_step *body_steps(gb_pdf_doc *d, const gb_body_input *in, size_t *nsteps)
+{
+    gb_body_step *st = NULL;
+    size_t n = 0, cap = 0;
+    step_set seen = {0};
+    unsigned fonts = 0;
+    int rc = 0;
+    for (size_t l = 0; l < in->n && !rc; l++) {
+        for (size_t k = 0, nk = gb_dlist_count(in->lists[l]); k < nk && !rc; k++) {
+            const gb_item *it = gb_dlist_item(in->lists[l], k);
+            if (it->kind != GB_ITEM_TEXT || it->len == 0) continue;
+            size_t i = 0;
+            int open = 0;
+            gb_face seg = GB_FACE_SERIF;
+            while (i < it->len && !rc) {
+                uint32_t cp = next_cp(it, &i);
+                glyph g;
+                lookup(d, it->face, cp, &g);
+                int fresh = step_set_add(&seen, (int)it->face, cp);
+                if (fresh < 0) rc = -1;
+                else if (fresh)
+                    rc = push_step(&st, &n, &cap, (gb_body_step){GB_STEP_GLYPH, (int)it->face, cp});
+                if (!rc && open && g.face != seg && !(fonts >> seg & 1)) {
+                    fonts |= 1u << seg;
+                    rc = push_step(&st, &n, &cap, (gb_body_step){GB_STEP_FONT, (int)seg, 0});
+                }
+                seg = g.face;
+                open = 1;
+            }
+            if (!rc && open && !(fonts >> seg & 1)) {
+                fonts |= 1u << seg;
+                rc = push_step(&st, &n, &cap, (gb_body_step){GB_STEP_FONT, (int)seg, 0});
+            }
+        }
+    }
+    free(seen.v);
+    if (rc || !st) {
+        free(st);
+        /* a body without text has no steps: an empty array, not a failure */
+        st = rc ? NULL : malloc(sizeof *st);
+        n = 0;
+    }
+    *nsteps = n;
+    return st;
+}
+
+/* The metrics key of d's fonts now (0: nothing may be reused). */
+static uint64_t fonts_key(gb_pdf_doc *d)
+{
+    gb_metrics m = gb_pdf_fonts_metrics(d->fonts);
+    return m.key ? m.key(m.ctx) : 0;
+}
+
+/* Makes the body b on the current (fresh) page as drawing it would: the same font steps, the
+ * same operators, state and links. 0 or GB_EINTERNAL. */
+static int replay(gb_pdf_doc *d, const gb_body *b, const gb_body_input *in, gb_err *e)
+{
+    for (size_t i = 0; i < b->nsteps; i++) {
+        const gb_body_step *s = &b->steps[i];
+        if (s->kind == GB_STEP_FONT) {
+            if (!gb_pdf_fonts_font(d->fonts, (gb_face)s->face)) {
+                int rc = check(d, e, "creating a font");
+                return rc ? rc : gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "no font for face %d",
+                                            s->face);
+            }
+        } else {
+            glyph g;
+            lookup(d, (gb_face)s->face, s->cp, &g);
+        }
+    }
+    gb_ops_raw(&d->ops, b->ops, b->len);
+    const gb_body_state *st = &b->state;
+    d->st_fill_ok = st->fill_ok;
+    d->st_fill = st->fill;
+    d->st_stroke_ok = st->stroke_ok;
+    d->st_stroke = st->stroke;
+    d->st_font = st->font_face >= 0 ? gb_pdf_fonts_font(d->fonts, (gb_face)st->font_face) : NULL;
+    d->st_face = st->font_face;
+    d->st_size = st->size;
+    d->cur_faces |= st->faces;
+    int rc = 0;
+    for (size_t l = 0; l < in->n && !rc; l++)
+        for (size_t k = 0, nk = gb_dlist_count(in->lists[l]); k < nk && !rc; k++) {
+            const gb_item *it = gb_dlist_item(in->lists[l], k);
+            if (it->kind == GB_ITEM_LINK) rc = add_link(d, it, in->dx[l], in->dy[l], e);
+        }
+    end_body(d);
+    return rc ? rc : check(d, e, "drawing");
+}
+
+int gb_pdf_page_body(gb_pdf_doc *d, const gb_dlist *const *lists, const double *dx,
+                     const double *dy, size_t n, gb_err *e)
+{
+    int rc = can_draw(d, e);
+    if (rc) return rc;
+    /* only a body drawn on a fresh page is the same bytes wherever it is drawn */
+    int fresh = d->ops.len == 0 && !d->st_fill_ok && !d->st_stroke_ok && !d->st_font &&
+                !d->cur_faces;
+    gb_body_input in = {fresh ? fonts_key(d) : 0, d->cur_w, d->cur_h, lists, dx, dy, n};
+    for (size_t i = 0; i < n; i++)
+        if (bad_number(dx[i]) || bad_number(dy[i])) in.fonts_key = 0;   /* draw reports it */
+    const gb_body *b = gb_bodies_find(&in);
+    if (b) return replay(d, b, &in, e);
+    for (size_t i = 0; i < n && !rc; i++) rc = gb_pdf_page_draw(d, lists[i], dx[i], dy[i], e);
+    if (rc) return rc;
+    end_body(d);
+    /* kept only if the fonts measured alike throughout (a face may fail to load midway) */
+    if (in.fonts_key && in.fonts_key == fonts_key(d) && !gb_ops_failed(&d->ops) &&
+        gb_bodies_wanted(&in, d->ops.buf, d->cur_body)) {
+        gb_body_state st = {d->st_fill_ok, d->st_stroke_ok, d->st_fill, d->st_stroke,
+                            d->st_font ? d->st_face : -1, d->st_size, d->cur_faces};
+        size_t nsteps = 0;
+        gb_body_step *steps = body_steps(d, &in, &nsteps);
+        if (steps) gb_bodies_keep(&in, d->ops.buf, d->cur_body, &st, steps, nsteps);
+        free(steps);
+    }
+    return 0;
 }
 
 /* ---- destinations, outline, labels ---- */

@@ -62,11 +62,14 @@ int gb_pdf_page_count(const gb_pdf_doc *d);
  * GB_EINPUT naming the file, a libharu error). */
 int gb_pdf_page_draw(gb_pdf_doc *d, const gb_dlist *dl, double dx, double dy, gb_err *e);
 
-/* Marks what was drawn on the current page so far as its body, and what follows (a running
- * head and footer naming the reader) as the rest: a body that repeats one of a page the thread
- * made before is not compressed again (pdf_store.h). The page looks the same either way. No
- * effect without an open page. */
-void gb_pdf_page_end_body(gb_pdf_doc *d);
+/* Draws the current page's body: lists[i] translated by (dx[i], dy[i]), i < n, in order, as
+ * gb_pdf_page_draw would; what is drawn after it (a running head and footer naming the reader)
+ * is the page's rest. A body that repeats one the thread drew before on a fresh page, from the
+ * same lists, offsets, page size and fonts, is copied (operators, graphics state, glyphs used,
+ * links: pdf_bodies.h) instead of drawn, and is not compressed again either (pdf_store.h): the
+ * file is the same byte for byte. Returns what gb_pdf_page_draw returns. */
+int gb_pdf_page_body(gb_pdf_doc *d, const gb_dlist *const *lists, const double *dx,
+                     const double *dy, size_t n, gb_err *e);
 
 /* Number of distinct code points drawn so far that no loaded face has (drawn as U+FFFD or a
  * boxed '?'; a character drawn on every page counts once); the caller should warn when it is

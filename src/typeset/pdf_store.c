@@ -156,7 +156,7 @@ int gb_deflate_stream(HPDF_Stream src, unsigned char **out, size_t *outlen, gb_e
 /* ---- compressing a page's content: zlib ---- */
 
 /* A page's content is compressed as one zlib stream (RFC 1950) made of two raw deflate parts:
- * the page's body (what was drawn before gb_pdf_page_end_body: in a class, the same bytes on
+ * the page's body (what gb_pdf_page_body drew: in a class, the same bytes on
  * the same page of every student), ended by a full flush (byte-aligned, no final block, no
  * reference across it), then the rest (running head and footer) from a reset compressor, then
  * the Adler-32 of the whole (adler32_combine). A body the thread compressed lately is not

@@ -1,0 +1,141 @@
+/* pdf_bodies.c — the calling thread's recently drawn page bodies (pdf_bodies.h). */
+#include "typeset/pdf_bodies.h"
+
+#include "util/hash.h"
+#include "util/thread_slot.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct kept {
+    int used;
+    uint64_t fonts_key;
+    double width, height;
+    gb_dlist **lists;
+    double *dx, *dy;
+    size_t n, items;
+    char *ops;
+    gb_body_step *steps;
+    gb_body view;   /* what gb_bodies_find hands out: ops, state and steps of this one */
+} kept;
+
+typedef struct table {
+    kept k[GB_BODIES_KEPT];
+    size_t next;                       /* the one replaced next */
+    uint64_t seen[GB_BODIES_SEEN];     /* hashes of operators met once (0: empty) */
+    size_t seen_next;
+    size_t hits;
+} table;
+
+static void kept_clear(kept *k)
+{
+    for (size_t i = 0; i < k->n; i++) gb_dlist_free(k->lists[i]);
+    free(k->lists);
+    free(k->dx);
+    free(k->dy);
+    free(k->ops);
+    free(k->steps);
+    memset(k, 0, sizeof *k);
+}
+
+static void table_free(void *obj)
+{
+    table *t = obj;
+    for (size_t i = 0; i < GB_BODIES_KEPT; i++) kept_clear(&t->k[i]);
+    free(t);
+}
+
+static gb_thread_slot bodies_slot = GB_THREAD_SLOT(sizeof(table), table_free);
+
+void gb_bodies_thread_done(void) { gb_thread_slot_done(&bodies_slot); }
+
+size_t gb_bodies_hits(void)
+{
+    const table *t = gb_thread_slot_peek(&bodies_slot);
+    return t ? t->hits : 0;
+}
+
+static size_t count_items(const gb_body_input *in)
+{
+    size_t items = 0;
+    for (size_t i = 0; i < in->n; i++) items += gb_dlist_count(in->lists[i]);
+    return items;
+}
+
+const gb_body *gb_bodies_find(const gb_body_input *in)
+{
+    table *t = in->fonts_key ? gb_thread_slot_peek(&bodies_slot) : NULL;
+    if (!t) return NULL;
+    size_t items = count_items(in);
+    for (size_t j = 0; j < GB_BODIES_KEPT; j++) {
+        kept *k = &t->k[j];
+        if (!k->used || k->fonts_key != in->fonts_key || k->n != in->n || k->items != items ||
+            k->width != in->width || k->height != in->height)
+            continue;
+        /* offsets bit for bit: drawing adds them to every coordinate */
+        if (in->n && (memcmp(k->dx, in->dx, in->n * sizeof *in->dx) ||
+                      memcmp(k->dy, in->dy, in->n * sizeof *in->dy)))
+            continue;
+        size_t i = 0;
+        while (i < in->n && gb_dlist_same(k->lists[i], in->lists[i])) i++;
+        if (i < in->n) continue;
+        t->hits++;
+        return &k->view;
+    }
+    return NULL;
+}
+
+int gb_bodies_wanted(const gb_body_input *in, const char *ops, size_t len)
+{
+    if (!in->fonts_key || !len || len > GB_BODIES_MAX_OPS || count_items(in) > GB_BODIES_MAX_ITEMS)
+        return 0;
+    table *t = gb_thread_slot_get(&bodies_slot);
+    if (!t) return 0;
+    uint64_t h = gb_hash_words64(ops, len);   /* never 0 */
+    for (size_t i = 0; i < GB_BODIES_SEEN; i++)
+        if (t->seen[i] == h) return 1;
+    t->seen[t->seen_next] = h;
+    t->seen_next = (t->seen_next + 1) % GB_BODIES_SEEN;
+    return 0;
+}
+
+int gb_bodies_keep(const gb_body_input *in, const char *ops, size_t len,
+                   const gb_body_state *state, const gb_body_step *steps, size_t nsteps)
+{
+    table *t = gb_thread_slot_get(&bodies_slot);
+    size_t items = count_items(in);
+    if (!t || !in->fonts_key || !len || len > GB_BODIES_MAX_OPS || items > GB_BODIES_MAX_ITEMS)
+        return -1;
+    kept *k = &t->k[t->next];
+    t->next = (t->next + 1) % GB_BODIES_KEPT;
+    kept_clear(k);
+    size_t n = in->n ? in->n : 1;
+    k->lists = calloc(n, sizeof *k->lists);
+    k->dx = malloc(n * sizeof *k->dx);
+    k->dy = malloc(n * sizeof *k->dy);
+    k->ops = malloc(len);
+    k->steps = malloc((nsteps ? nsteps : 1) * sizeof *k->steps);
+    int ok = k->lists && k->dx && k->dy && k->ops && k->steps;
+    for (size_t i = 0; ok && i < in->n; i++) {
+        k->n = i + 1;   /* lists[0..n) are freed by kept_clear */
+        ok = (k->lists[i] = gb_dlist_copy(in->lists[i])) != NULL;
+    }
+    if (!ok) {
+        kept_clear(k);
+        return -1;
+    }
+    k->n = in->n;
+    if (in->n) {
+        memcpy(k->dx, in->dx, in->n * sizeof *k->dx);
+        memcpy(k->dy, in->dy, in->n * sizeof *k->dy);
+    }
+    memcpy(k->ops, ops, len);
+    if (nsteps) memcpy(k->steps, steps, nsteps * sizeof *steps);
+    k->fonts_key = in->fonts_key;
+    k->width = in->width;
+    k->height = in->height;
+    k->items = items;
+    k->view = (gb_body){k->ops, len, *state, k->steps, nsteps};
+    k->used = 1;
+    return 0;
+}
