@@ -365,6 +365,42 @@ static void test_dlist_translate(void)
     gb_dlist_free(ref);
 }
 
+/* gb_dl_take moves items exactly where gb_dl_append copies them, after dst's own, and leaves
+ * src empty; the moved text and points stay valid after src is freed (ASan checks). */
+static void test_dlist_take(void)
+{
+    gb_dlist *src = gb_dlist_new(), *dst = gb_dlist_new(), *ref = gb_dlist_new();
+    GB_ASSERT_MSG(src && dst && ref, "out of memory");
+    if (!src || !dst || !ref) { gb_dlist_free(src); gb_dlist_free(dst); gb_dlist_free(ref); return; }
+    gb_stroke st = {0.4, 0, 0, GB_BLACK};
+    double xy[6] = {-0.0, 1.25, 3.5, -2.0, 0.1, 0.2};
+    char text[600];
+    memset(text, 'a', sizeof text);   /* longer than nothing: its own chunk memory */
+    int rc = gb_dl_text(dst, GB_FACE_MONO, 9, 1, 1, "own", 3, GB_BLACK);
+    rc |= gb_dl_text(ref, GB_FACE_MONO, 9, 1, 1, "own", 3, GB_BLACK);
+    for (int i = 0; i < 40 && !rc; i++) {   /* several chunks */
+        rc |= gb_dl_text(src, GB_FACE_SERIF, 10, -0.0, 7.3 * i, text, sizeof text, GB_BLACK);
+        rc |= gb_dl_path(src, xy, 3, 1, &GB_WHITE, &st);
+    }
+    rc |= gb_dl_circle(src, 4, 5, 1, NULL, &st);
+    rc |= gb_dl_link(src, 1, 2, 3, 4, 0);
+    GB_ASSERT_MSG(rc == 0, "building the lists failed");
+    if (rc) { gb_dlist_free(src); gb_dlist_free(dst); gb_dlist_free(ref); return; }
+    size_t n = gb_dlist_count(src);
+    rc = gb_dl_append(ref, src, 12.5, -0.3);
+    rc |= gb_dl_take(dst, src, 12.5, -0.3);
+    GB_ASSERT_MSG(rc == 0 && gb_dlist_count(src) == 0 && gb_dlist_count(dst) == n + 1,
+                  "after take: src %zu items, dst %zu (want 0 and %zu)", gb_dlist_count(src),
+                  gb_dlist_count(dst), n + 1);
+    gb_dlist_free(src);   /* dst's items must not point into freed memory */
+    GB_ASSERT_MSG(gb_dlist_same(dst, ref), "taken items differ from appended ones");
+    GB_ASSERT_MSG(gb_dl_text(dst, GB_FACE_MONO, 9, 0, 0, "more", 4, GB_BLACK) == 0 &&
+                  gb_dl_take(dst, NULL, 1, 1) == 0 && gb_dlist_count(dst) == n + 2,
+                  "adding after a take");
+    gb_dlist_free(dst);
+    gb_dlist_free(ref);
+}
+
 /* One list of every kind of item; mutation k (1..) changes one field of one item, bit for bit
  * (k = 1 is the sign of a zero). Returns the number of mutations when k = 0, or -1 when
  * building failed. */
@@ -536,5 +572,6 @@ GB_TEST_SUITE(memo)
     GB_ADD(s, test_dlist_copy_exact);
     GB_ADD(s, test_dlist_translate);
     GB_ADD(s, test_dlist_same);
+    GB_ADD(s, test_dlist_take);
     GB_ADD(s, test_lines_remembered);
 }

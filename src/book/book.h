@@ -40,6 +40,7 @@ typedef struct gb_cached {
     char number[32];         /* "Figure 3", "Table 1" or, for a single-line equation, "(2)" */
     char line_number[16][16];/* per-line numbers of a multi-line equation ("" = none) */
     int dest;
+    int composed;            /* math or fl's list moved into an item (compose.c): once only */
 } gb_cached;
 
 /* A question of the document, numbered in document order (Q1, Q2, ...). */

@@ -223,7 +223,9 @@ static void eq_number(gb_book *b, gb_dlist *dl, const frame *f, const char *num,
 static int display_math(gb_book *b, const gb_block *blk, const frame *f, gb_err *e)
 {
     gb_cached *c = gb_book_cached(b, blk);
-    if (!c) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "equation not prepared");
+    if (!c || c->composed)
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "equation not prepared, or composed twice");
+    c->composed = 1;
     const gb_math_box *mb = &c->math;
     /* No page break just before a display (TeX's \predisplaypenalty): the line that leads into
      * it stays with it. */
@@ -242,7 +244,8 @@ static int display_math(gb_book *b, const gb_block *blk, const frame *f, gb_err 
             gb_warn("%s:%u: a display equation is wider than the text (%.1f pt > %.1f pt)",
                     blk->pos.file, blk->pos.line, mb->width, f->width);
     }
-    gb_dl_append(it->dl, mb->dl, x, 0);
+    /* the formula's own list, moved into place (a block is composed once: number.c) */
+    if (gb_dl_take(it->dl, mb->dl, x, 0)) return oom(e);
     if (c->number[0]) {
         /* One number: on the baseline of the middle line, as amsmath centres it. */
         double y = mb->nlines > 1 ? mb->lines[mb->nlines / 2].baseline : 0;
@@ -300,7 +303,9 @@ static int caption(gb_book *b, const gb_block *blk, const char *number, double w
 static int float_block(gb_book *b, const gb_block *blk, const frame *f, gb_err *e)
 {
     gb_cached *c = gb_book_cached(b, blk);
-    if (!c || !c->fl.dl) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "figure not prepared");
+    if (!c || !c->fl.dl || c->composed)
+        return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "figure not prepared, or composed twice");
+    c->composed = 1;
     gb_vitem *it = gb_book_push(b);
     if (!it || !(it->dl = gb_dlist_new())) return oom(e);
     double capw = f->width - 2 * b->tpl->size;
@@ -313,15 +318,15 @@ static int float_block(gb_book *b, const gb_block *blk, const frame *f, gb_err *
     double fx = f->indent + (f->width - c->fl.width) / 2;
     if (fx < f->indent) fx = f->indent;
     double total = c->fl.height + gap + caph;
+    /* the figure's own list and the caption's, moved into place (not copied) */
     if (c->fl.kind == GB_FLOAT_TABLE) {
         /* Table: caption above, as books set them. */
-        gb_dl_append(it->dl, cap, 0, total);
-        gb_dl_append(it->dl, c->fl.dl, fx, 0);
+        rc = gb_dl_take(it->dl, cap, 0, total) || gb_dl_take(it->dl, c->fl.dl, fx, 0);
     } else {
-        gb_dl_append(it->dl, c->fl.dl, fx, caph + gap);
-        gb_dl_append(it->dl, cap, 0, caph);
+        rc = gb_dl_take(it->dl, c->fl.dl, fx, caph + gap) || gb_dl_take(it->dl, cap, 0, caph);
     }
     gb_dlist_free(cap);
+    if (rc) return oom(e);
     it->height = total;
     it->depth = 0.9 * b->tpl->leading;
     it->space_before = 0.9 * b->tpl->leading;

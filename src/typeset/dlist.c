@@ -327,6 +327,27 @@ void gb_dl_translate(gb_dlist *dl, double dx, double dy)
     }
 }
 
+int gb_dl_take(gb_dlist *dst, gb_dlist *src, double dx, double dy)
+{
+    if (!src || !src->n) return 0;
+    gb_item *items = gb_grow(dst->items, &dst->cap, dst->n + src->n, sizeof *dst->items, 16);
+    if (!items) return -1;
+    dst->items = items;
+    gb_dl_translate(src, dx, dy);
+    memcpy(dst->items + dst->n, src->items, src->n * sizeof *src->items);
+    dst->n += src->n;
+    /* the items point into src's chunks: dst keeps them (after its own, which stay first for
+     * what it allocates next) */
+    if (src->mem) {
+        chunk **tail = &dst->mem;
+        while (*tail) tail = &(*tail)->next;
+        *tail = src->mem;
+        src->mem = NULL;
+    }
+    src->n = 0;
+    return 0;
+}
+
 gb_dlist *gb_dlist_copy(const gb_dlist *src)
 {
     gb_dlist *dl = gb_dlist_new();

@@ -95,6 +95,11 @@ int gb_dl_link(gb_dlist *dl, double x, double y, double w, double h, int dest);
  * then holds the items appended before). */
 int gb_dl_append(gb_dlist *dst, const gb_dlist *src, double dx, double dy);
 
+/* Moves every item of src to the end of dst, translated by (dx, dy): the coordinates
+ * gb_dl_append(dst, src, dx, dy) gives, without copying text or points (dst takes over src's
+ * memory). src is left empty. Returns 0, or -1 when out of memory (both lists unchanged). */
+int gb_dl_take(gb_dlist *dst, gb_dlist *src, double dx, double dy);
+
 /* Every field of every item of dl (those of its kind, see above), as bytes given to put in
  * order, preceded by the number of items: equal lists give equal bytes, and lists that draw
  * differently give different bytes (the memo's keys, memo.h). dl NULL gives no items. */
