@@ -5,6 +5,7 @@
 #include "gb_test_params.h"
 
 #include "book/document.h"
+#include "model/exercise.h"
 #include "model/params.h"
 
 #include <pthread.h>
@@ -41,7 +42,7 @@ static void *build_parts(void *arg)
         snprintf(name, sizeof name, "Student %d", j->first + i);
         gb_student s = {id, name, id, "00000000", 0};
         gb_err e = {0};
-        j->rc = gb_booklet_part_build(j->b, j->p, -1, &s, NULL, &j->parts[i], &e);
+        j->rc = gb_booklet_part_build(j->b, j->p, -1, NULL, &s, NULL, &j->parts[i], &e);
     }
     return NULL;
 }
@@ -119,7 +120,7 @@ static int build_set(const gb_params *p, const char *tpl, const char *stem, size
         snprintf(id, sizeof id, "t%zu", i);
         gb_student s = {id, id, id, "00000000", 0};
         gb_booklet_part *part = NULL;
-        rc = gb_booklet_part_build(b, p, -1, &s, NULL, &part, &e);
+        rc = gb_booklet_part_build(b, p, -1, NULL, &s, NULL, &part, &e);
         if (!rc) rc = gb_booklet_append(b, part, &e);
     }
     if (!rc) rc = gb_booklet_save(b, &e);
@@ -201,10 +202,50 @@ static void test_stale_sets_removed(void)
     gb_test_rmdir(dir);
 }
 
+/* The model built by the caller for params (gb_doc_opts.model) gives the file building it
+ * again gives; the document takes it over also when the build fails (ASan sees no leak). */
+static void test_model_taken_over(void)
+{
+    gb_params *p = gb_test_exercise_params();
+    if (!p) return;
+    char dir[256], a[300], b[300];
+    gb_test_tmpdir("model_taken", dir, sizeof dir);
+    snprintf(a, sizeof a, "%s/built.pdf", dir);
+    snprintf(b, sizeof b, "%s/taken.pdf", dir);
+    gb_err e = {0};
+    gb_student s = {"s1", "Student 1", "s1", "00000000", 0};
+    const char *tpl = gb_test_path("templates/key.ini");
+    gb_doc_opts built = {tpl, p, -1, 0, &s, NULL};
+    int rc = gb_doc_build(&built, a, &e);
+    GB_ASSERT_MSG(rc == 0, "building: %s", e.msg);
+    gb_model *m[2] = {NULL, NULL};
+    for (int i = 0; i < 2; i++) {
+        gb_exercise ex;
+        if (gb_exercise_load(&ex, p, -1, &e) == 0) {
+            m[i] = gb_exercise_model(&ex);
+            gb_exercise_free(&ex);
+        }
+        GB_ASSERT_MSG(m[i] != NULL, "model: %s", e.msg);
+    }
+    gb_doc_opts taken = {tpl, p, -1, 0, &s, m[0]};
+    if (!rc && m[0]) rc = gb_doc_build(&taken, b, &e);
+    GB_ASSERT_MSG(rc == 0, "building with the model: %s", e.msg);
+    size_t na = 0, nb = 0;
+    char *sa = gb_test_slurp(a, &na), *sb = gb_test_slurp(b, &nb);
+    GB_ASSERT_MSG(sa && sb && na == nb && na > 1000 && !memcmp(sa, sb, na),
+                  "the file differs with the model taken over (%zu vs %zu bytes)", na, nb);
+    free(sa);
+    free(sb);
+    gb_doc_opts bad = {gb_test_path("templates/no-such.ini"), p, -1, 0, &s, m[1]};
+    GB_ASSERT_MSG(m[1] && gb_doc_build(&bad, b, &e) != 0, "a missing template built");
+    gb_params_free(p);
+}
+
 GB_TEST_SUITE(booklet)
 {
     CU_pSuite s = CU_add_suite("booklet", NULL, NULL);
     GB_ADD(s, test_volumes_from_threads);
     GB_ADD(s, test_single_file);
     GB_ADD(s, test_stale_sets_removed);
+    GB_ADD(s, test_model_taken_over);
 }

@@ -125,10 +125,12 @@ static int chapters_load(chapters *cs, const gb_template *tpl, gb_err *e)
     return 0;
 }
 
+/* model: NULL, or gb_exercise_model of (p, seed) taken over (gb_doc_opts.model). */
 static int content_load(content *c, const gb_template *tpl, const chapters *cs,
-                        const gb_params *p, long seed, gb_err *e)
+                        const gb_params *p, long seed, gb_model *model, gb_err *e)
 {
     memset(c, 0, sizeof *c);
+    c->model = model;   /* freed with the content from here on */
     int rc = gb_exercise_load(&c->ex, p, seed, e);
     if (rc) return rc;
     if (tpl->network && tpl->network[0]) {
@@ -140,7 +142,7 @@ static int content_load(content *c, const gb_template *tpl, const chapters *cs,
                               "parameters give %s (gradbook check works with any network)",
                               tpl->network, have);
     }
-    if (!(c->model = gb_exercise_model(&c->ex)))
+    if (!c->model && !(c->model = gb_exercise_model(&c->ex)))
         return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
     c->ch = cs->ch;
     c->nch = cs->n;
@@ -225,7 +227,7 @@ static int build_from(const gb_template *tpl, const chapters *cs, const gb_doc_o
 {
     content c = {0};
     gb_pdf_doc *pdf = NULL;
-    int rc = content_load(&c, tpl, cs, o->params, o->seed, e);
+    int rc = content_load(&c, tpl, cs, o->params, o->seed, o->model, e);
     if (!rc && !(pdf = gb_pdf_doc_new(e))) rc = e->code ? e->code : GB_EINTERNAL;
     if (!rc) rc = set_faces(pdf, tpl, e);
     const gb_student *s = o->student;
@@ -266,11 +268,15 @@ int gb_doc_build(const gb_doc_opts *o, const char *output, gb_err *e)
 {
     gb_template tpl;
     int rc = gb_template_load(&tpl, o->template_path, e);
-    if (rc) return rc;
+    if (rc) {
+        gb_model_free(o->model);
+        return rc;
+    }
     chapters cs = {0};
     rc = chapters_load(&cs, &tpl, e);
     if (!rc) rc = resolve_date(&tpl, o->date, e);
     if (!rc) rc = build_from(&tpl, &cs, o, output, NULL, e);
+    else gb_model_free(o->model);
     chapters_free(&cs);
     gb_template_free(&tpl);
     return rc;
@@ -289,7 +295,7 @@ int gb_doc_questions(const char *template_path, const gb_params *params, gb_ques
     gb_book book = {0};
     gb_metrics fake = gb_metrics_fake();
     rc = chapters_load(&cs, &tpl, e);
-    if (!rc) rc = content_load(&c, &tpl, &cs, params, -1, e);
+    if (!rc) rc = content_load(&c, &tpl, &cs, params, -1, NULL, e);
     if (!rc) {
         /* Numbering alone finds the questions; it lays out formulas and figures with fake
          * metrics and needs no PDF, except destination numbers: use a scratch document. */
@@ -396,11 +402,11 @@ void gb_booklet_part_free(gb_booklet_part *p)
 }
 
 int gb_booklet_part_build(const gb_booklet *b, const gb_params *params, long seed,
-                          const gb_student *s, const char *output, gb_booklet_part **out,
-                          gb_err *e)
+                          gb_model *model, const gb_student *s, const char *output,
+                          gb_booklet_part **out, gb_err *e)
 {
     *out = NULL;
-    gb_doc_opts o = {NULL, params, seed, b->date, s};
+    gb_doc_opts o = {NULL, params, seed, b->date, s, model};
     return build_from(&b->tpl, &b->cs, &o, output, out, e);
 }
 

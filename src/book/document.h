@@ -37,6 +37,10 @@ typedef struct gb_doc_opts {
     long seed;                 /* --seed or -1 */
     time_t date;               /* the document date (see gb_doc_date) */
     const gb_student *student; /* NULL for the report */
+    /* NULL, or the model gb_exercise_model gives for params and seed, built by the caller for
+     * another use (a variant's check, model/variants.h): the document takes it over (frees it,
+     * whatever happens) instead of building it again. */
+    gb_model *model;
 } gb_doc_opts;
 
 /* The document date: SOURCE_DATE_EPOCH when set, else the modification time of params_path
@@ -68,10 +72,10 @@ gb_booklet *gb_booklet_new(const char *template_path, time_t date, gb_err *e);
  * the student's pages for the booklet (NULL on failure), appended under an outline entry
  * "Name (ID)". With output not NULL it is also written there as gb_doc_build writes it (the
  * student in the title): a class run lays each worksheet out once for the student's file and
- * the class set. Errors as gb_doc_build. */
+ * the class set. model: NULL, or taken over as gb_doc_opts.model says. Errors as gb_doc_build. */
 int gb_booklet_part_build(const gb_booklet *b, const gb_params *params, long seed,
-                          const gb_student *s, const char *output, gb_booklet_part **out,
-                          gb_err *e);
+                          gb_model *model, const gb_student *s, const char *output,
+                          gb_booklet_part **out, gb_err *e);
 /* Appends part (taken over and freed, also on failure) to the booklet, starting on an odd page;
  * called by one thread, in roster order. 0 or GB_EINTERNAL (then the booklet is spoiled). */
 int gb_booklet_append(gb_booklet *b, gb_booklet_part *part, gb_err *e);

@@ -297,13 +297,16 @@ static int build_student(batch *b, size_t i, gb_variant_drawer **dw, gb_booklet_
     gb_student who = {s->id, s->name, s->id, b->recs[i].hash, s->line};
     if (!ws || !key || !txt) rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");
     if (!rc) {
-        /* with a booklet, the worksheet laid out for the file is also the student's part */
-        gb_doc_opts d = {b->o->worksheet_tpl, v.params, -1, b->o->date, &who};
-        rc = part ? gb_booklet_part_build(b->bk, v.params, -1, &who, ws, part, e)
+        /* with a booklet, the worksheet laid out for the file is also the student's part; it
+         * takes over the model the variant was checked with */
+        gb_model *m = v.model;
+        v.model = NULL;
+        gb_doc_opts d = {b->o->worksheet_tpl, v.params, -1, b->o->date, &who, m};
+        rc = part ? gb_booklet_part_build(b->bk, v.params, -1, m, &who, ws, part, e)
                   : gb_doc_build(&d, ws, e);
     }
     if (!rc) {
-        gb_doc_opts d = {b->o->key_tpl, v.params, -1, b->o->date, &who};
+        gb_doc_opts d = {b->o->key_tpl, v.params, -1, b->o->date, &who, NULL};
         rc = gb_doc_build(&d, key, e);
     }
     if (!rc) rc = gb_answers_write_sheet(txt, b->o->assignment, s->id, b->recs[i].hash, b->qs,

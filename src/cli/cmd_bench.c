@@ -111,7 +111,7 @@ static int bench_report(void)
     gb_params *p = NULL;
     char tpl[4096], out[] = "/tmp/gradbook-bench-XXXXXX";
     if (doc_setup("templates/report.ini", tpl, sizeof tpl, out, &p)) return 1;
-    gb_doc_opts d = {tpl, p, -1, 0, NULL};
+    gb_doc_opts d = {tpl, p, -1, 0, NULL, NULL};
     int iters = 10, rc = 0;
     double t0 = now();
     for (int i = 0; i < iters && !rc; i++) rc = gb_doc_build(&d, out, &e);
@@ -153,7 +153,12 @@ static void bk_job(size_t i, void **state, void *ctx)
     *state = d;
     if (!rc) rc = gb_variant_drawer_draw(d, "bench", id, NULL, NULL, &v, NULL, &e);
     gb_student s = {id, id, id, rc ? "00000000" : v.hash, 0};
-    if (!rc) rc = gb_booklet_part_build(r->b, v.params, -1, &s, NULL, &part, &e);
+    /* the part takes over the model the variant was checked with, as a class run does */
+    if (!rc) {
+        gb_model *m = v.model;
+        v.model = NULL;
+        rc = gb_booklet_part_build(r->b, v.params, -1, m, &s, NULL, &part, &e);
+    }
     if (rc) gb_err_print(&e);
     gb_variant_free(&v);
     gb_handoff_put(r->parts, i, part);

@@ -41,7 +41,7 @@ int gb_cmd_report(int argc, char **argv)
         gb_params_free(p);
         return GB_EINPUT;
     }
-    gb_doc_opts d = {tpl, p, o.seed, date, NULL};
+    gb_doc_opts d = {tpl, p, o.seed, date, NULL, NULL};
     rc = gb_doc_build(&d, out, &e);
     gb_params_free(p);
     if (rc) gb_err_print(&e);
