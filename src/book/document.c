@@ -250,6 +250,8 @@ static int build_from(const gb_template *tpl, const chapters *cs, const gb_doc_o
             gb_warn("%s: %zu character(s) are in no font and were drawn as a visible substitute",
                     output, gb_pdf_doc_missing_glyphs(pdf));
     }
+    /* a part's last page is compressed by the thread that built it, not the appending one */
+    if (!rc && keep && !output) rc = gb_pdf_page_close(pdf, e);
     if (!rc && keep) {
         if (!(*keep = calloc(1, sizeof **keep))) {
             rc = gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "out of memory");

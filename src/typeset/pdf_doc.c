@@ -277,6 +277,12 @@ static int flush_page(gb_pdf_doc *d, gb_err *e)
     return rc ? (e->code ? e->code : GB_EINTERNAL) : 0;
 }
 
+int gb_pdf_page_close(gb_pdf_doc *d, gb_err *e)
+{
+    if (d->saved) return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0, "document already saved");
+    return flush_page(d, e);
+}
+
 int gb_pdf_page_add(gb_pdf_doc *d, double width, double height, gb_err *e)
 {
     if (!(width >= 3 && width <= 14400 && height >= 3 && height <= 14400)) {

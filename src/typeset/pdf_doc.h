@@ -52,6 +52,12 @@ int gb_pdf_doc_set_info(gb_pdf_doc *d, const gb_pdf_info *info, gb_err *e);
  * Returns its 0-based index, or -1 with GB_EINTERNAL (bad size, libharu error). */
 int gb_pdf_page_add(gb_pdf_doc *d, double width, double height, gb_err *e);
 
+/* Ends the current page now: it is compressed into the document's store on the calling thread
+ * (a later page, gb_pdf_doc_append or the save would do it otherwise), and takes no more
+ * drawing. No effect without an open page. Returns 0, or GB_EINTERNAL (saved document, out of
+ * memory, a coordinate out of range). */
+int gb_pdf_page_close(gb_pdf_doc *d, gb_err *e);
+
 /* Number of pages so far. */
 int gb_pdf_page_count(const gb_pdf_doc *d);
 

@@ -163,6 +163,14 @@ static loaded_face *load_face(const char *path, unsigned long *err, unsigned lon
     return lf;
 }
 
+/* The glyph ids a font drew, in the order first drawn: merging a document's fonts into another
+ * visits these, not every glyph of the face. */
+typedef struct glyph_list {
+    uint16_t *id;
+    unsigned n, cap;
+    int lost;           /* out of memory once: merge scans every glyph instead */
+} glyph_list;
+
 typedef struct face_slot {
     char *path;
     int state;
@@ -172,8 +180,29 @@ typedef struct face_slot {
     uint32_t *cache;    /* the thread's resolve table for this face's files (borrowed) */
     uint16_t *gid_cp;   /* per glyph id: the code point it was drawn for, 0 = not drawn */
     unsigned nglyphs;   /* entries of gid_cp (the face's glyph count) */
-    int shared;         /* font and gid_cp belong to an earlier slot with the same file */
+    glyph_list *drawn;  /* the ids whose gid_cp is set (owned with gid_cp) */
+    int shared;         /* font, gid_cp and drawn belong to an earlier slot with the same file */
 } face_slot;
+
+/* Records that glyph gid of s's font was drawn for code point cp (the first code point stays). */
+static void mark_drawn(face_slot *s, unsigned gid, uint32_t cp)
+{
+    if (s->gid_cp[gid]) return;
+    s->gid_cp[gid] = (uint16_t)cp;
+    glyph_list *l = s->drawn;
+    if (!l || l->lost) return;
+    if (l->n == l->cap) {
+        unsigned cap = l->cap ? 2 * l->cap : 64;
+        uint16_t *id = realloc(l->id, cap * sizeof *id);
+        if (!id) {
+            l->lost = 1;
+            return;
+        }
+        l->id = id;
+        l->cap = cap;
+    }
+    l->id[l->n++] = (uint16_t)gid;
+}
 
 struct gb_pdf_fonts {
     HPDF_Doc pdf;
@@ -202,7 +231,11 @@ void gb_pdf_fonts_free(gb_pdf_fonts *f)
     if (!f) return;
     for (int i = 0; i < GB_FACE_COUNT; i++) {
         free(f->slot[i].path);
-        if (!f->slot[i].shared) free(f->slot[i].gid_cp);
+        if (!f->slot[i].shared) {
+            free(f->slot[i].gid_cp);
+            if (f->slot[i].drawn) free(f->slot[i].drawn->id);
+            free(f->slot[i].drawn);
+        }
     }
     free(f);
 }
@@ -456,6 +489,7 @@ HPDF_Font gb_pdf_fonts_font(gb_pdf_fonts *f, gb_face face)
             s->font = o->font;
             s->cidfont = o->cidfont;
             s->gid_cp = o->gid_cp;
+            s->drawn = o->drawn;
             s->nglyphs = o->nglyphs;
             s->shared = 1;
             return s->font;
@@ -464,6 +498,7 @@ HPDF_Font gb_pdf_fonts_font(gb_pdf_fonts *f, gb_face face)
     HPDF_TTFontDefAttr a = lf->def->attr;
     s->gid_cp = calloc(a->num_glyphs ? a->num_glyphs : 1, sizeof *s->gid_cp);
     s->nglyphs = s->gid_cp ? a->num_glyphs : 0;
+    s->drawn = calloc(1, sizeof *s->drawn);   /* NULL: merge scans every glyph */
     HPDF_Dict font = s->gid_cp ? HPDF_Dict_New(f->pdf->mmgr) : NULL;
     HPDF_Dict cid = font ? HPDF_Dict_New(f->pdf->mmgr) : NULL;
     HPDF_Array desc = cid ? HPDF_Array_New(f->pdf->mmgr) : NULL;
@@ -547,7 +582,7 @@ int gb_pdf_fonts_fast(gb_pdf_fonts *f, gb_face face, uint32_t cp, gb_face *draw,
     uint32_t g = o->lf->gid[cp];
     if (!(g & LF_KNOWN) || !(g & 0xFFFF)) return 0;
     unsigned gid = g & 0xFFFF;
-    if (!o->gid_cp[gid]) o->gid_cp[gid] = (uint16_t)cp;
+    mark_drawn(o, gid, cp);
     *draw = own;
     *advance = (int)(c & 0xFFFF);
     *code = (uint16_t)gid;
@@ -560,7 +595,7 @@ unsigned gb_pdf_fonts_code(gb_pdf_fonts *f, const gb_glyph_use *u)
     face_slot *s = &f->slot[u->face];
     if (!s->font && !gb_pdf_fonts_font(f, u->face)) return 0;
     unsigned gid = glyph_id(s->lf, u->cp);
-    if (gid && !s->gid_cp[gid]) s->gid_cp[gid] = (uint16_t)u->cp;
+    if (gid) mark_drawn(s, gid, u->cp);
     return gid;
 }
 
@@ -763,8 +798,13 @@ int gb_pdf_fonts_merge(gb_pdf_fonts *dst, const gb_pdf_fonts *src, gb_err *e)
             return gb_err_set(e, GB_EINTERNAL, NULL, 0, 0,
                               "pages drawn with '%s' (%u glyphs) moved to a document drawing with '%s' (%u)",
                               from->path, from->nglyphs, to->path, to->nglyphs);
-        for (unsigned g = 0; g < to->nglyphs; g++)
-            if (from->gid_cp[g] && !to->gid_cp[g]) to->gid_cp[g] = from->gid_cp[g];
+        const glyph_list *l = from->drawn;
+        if (l && !l->lost) {
+            for (unsigned k = 0; k < l->n; k++) mark_drawn(to, l->id[k], from->gid_cp[l->id[k]]);
+        } else {
+            for (unsigned g = 0; g < to->nglyphs; g++)
+                if (from->gid_cp[g]) mark_drawn(to, g, from->gid_cp[g]);
+        }
     }
     return 0;
 }
