@@ -401,6 +401,36 @@ static void test_dlist_take(void)
     gb_dlist_free(ref);
 }
 
+static int body_list(gb_dlist *dl, int k);
+
+/* A shared list lives until its last owner frees it; gb_dl_take copies from it and leaves it
+ * as it is; a copy of it is its own (ASan checks the frees). */
+static void test_dlist_share(void)
+{
+    gb_dlist *a = gb_dlist_new(), *dst = gb_dlist_new();
+    GB_ASSERT_MSG(a && dst && body_list(a, 0) == 13, "building the list failed");
+    if (!a || !dst) { gb_dlist_free(a); gb_dlist_free(dst); return; }
+    GB_ASSERT_MSG(!gb_dlist_shared(a) && !gb_dlist_shared(NULL), "a new list is not shared");
+    gb_dlist *b = gb_dlist_share(a), *c = gb_dlist_share(a);
+    GB_ASSERT_MSG(b == a && c == a && gb_dlist_shared(a), "share gives the list, shared");
+    size_t n = gb_dlist_count(a);
+    GB_ASSERT_MSG(gb_dl_take(dst, a, 2, 3) == 0 && gb_dlist_count(a) == n &&
+                  gb_dlist_count(dst) == n, "take from a shared list: %zu left, %zu taken",
+                  gb_dlist_count(a), gb_dlist_count(dst));
+    gb_dlist *ref = gb_dlist_new();
+    GB_ASSERT_MSG(ref && gb_dl_append(ref, a, 2, 3) == 0 && gb_dlist_same(ref, dst),
+                  "taken from a shared list: not where append puts it");
+    gb_dlist *own = gb_dlist_copy(a);
+    GB_ASSERT_MSG(own && !gb_dlist_shared(own) && gb_dlist_same(own, a), "a copy of a shared list");
+    gb_dlist_free(b);
+    gb_dlist_free(a);
+    GB_ASSERT_MSG(!gb_dlist_shared(c) && gb_dlist_count(c) == n, "the last owner keeps it whole");
+    gb_dlist_free(c);   /* the last owner: freed for real */
+    gb_dlist_free(own);
+    gb_dlist_free(ref);
+    gb_dlist_free(dst);
+}
+
 /* One list of every kind of item; mutation k (1..) changes one field of one item, bit for bit
  * (k = 1 is the sign of a zero). Returns the number of mutations when k = 0, or -1 when
  * building failed. */
@@ -535,6 +565,11 @@ static void test_lines_remembered(void)
         GB_ASSERT_MSG(same_lines(&got, &ref, why, sizeof why), "time %d: %s", k + 1, why);
         if (k < 2) GB_ASSERT_MSG(c.calls > before, "time %d: broken without measuring", k + 1);
         else GB_ASSERT_MSG(c.calls == before, "time 3: %lu metrics calls", c.calls - before);
+        /* met twice: the memo keeps the lines, and hands them out shared from then on */
+        if (k >= 1)
+            for (size_t i = 0; i < got.n; i++)
+                GB_ASSERT_MSG(gb_dlist_shared(got.line[i].dl), "time %d: line %zu not shared",
+                              k + 1, i);
         gb_lines_free(&got);
     }
     gb_lines_free(&ref);
@@ -573,5 +608,6 @@ GB_TEST_SUITE(memo)
     GB_ADD(s, test_dlist_translate);
     GB_ADD(s, test_dlist_same);
     GB_ADD(s, test_dlist_take);
+    GB_ADD(s, test_dlist_share);
     GB_ADD(s, test_lines_remembered);
 }

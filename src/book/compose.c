@@ -83,11 +83,18 @@ static int paragraph(gb_book *b, const gb_span *sp, size_t n, const frame *f, do
         gb_line *ln = &lines.line[i];
         gb_vitem *it = gb_book_push(b);
         if (!it) { rc = oom(e); break; }
-        /* the line's own list, moved to the indent (not copied) */
+        /* the line's list becomes the item's: as it is when nothing moves or joins it (it may
+         * be the memo's, shared), else moved to the indent (a shared one copied first) */
         it->dl = ln->dl;
         ln->dl = NULL;
         if (!it->dl) { rc = oom(e); break; }
-        gb_dl_translate(it->dl, f->indent, 0);
+        int plain = f->indent == 0 && !(i == 0 && marker) && !f->in_quote;
+        if (!plain && gb_dlist_shared(it->dl)) {
+            gb_dlist *own = gb_dlist_copy(it->dl);
+            gb_dlist_free(it->dl);
+            if (!(it->dl = own)) { rc = oom(e); break; }
+        }
+        if (!plain) gb_dl_translate(it->dl, f->indent, 0);
         if (i == 0 && marker) gb_dl_append(it->dl, marker, f->indent - marker_w, 0);
         gb_vmetrics vm;
         b->ctx->metrics->vmetrics(b->ctx->metrics->ctx, face, size, &vm);

@@ -4,6 +4,7 @@
 #include "typeset/dlist.h"
 #include "util/grow.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,8 @@ typedef struct chunk {
 struct gb_dlist {
     gb_item *items;
     size_t n, cap;
-    chunk *mem;   /* newest first */
+    chunk *mem;      /* newest first */
+    unsigned refs;   /* owners besides the first (gb_dlist_share): the list must not change */
 };
 
 gb_dlist *gb_dlist_new(void) { return calloc(1, sizeof(gb_dlist)); }
@@ -46,6 +48,7 @@ static void *take(gb_dlist *dl, size_t n)
 void gb_dlist_clear(gb_dlist *dl)
 {
     if (!dl) return;
+    assert(!dl->refs);
     while (dl->mem) {
         chunk *next = dl->mem->next;
         free(dl->mem);
@@ -54,9 +57,21 @@ void gb_dlist_clear(gb_dlist *dl)
     dl->n = 0;
 }
 
+gb_dlist *gb_dlist_share(gb_dlist *dl)
+{
+    if (dl) dl->refs++;
+    return dl;
+}
+
+int gb_dlist_shared(const gb_dlist *dl) { return dl && dl->refs; }
+
 void gb_dlist_free(gb_dlist *dl)
 {
     if (!dl) return;
+    if (dl->refs) {   /* another owner keeps it */
+        dl->refs--;
+        return;
+    }
     gb_dlist_clear(dl);
     free(dl->items);
     free(dl);
@@ -67,6 +82,7 @@ const gb_item *gb_dlist_item(const gb_dlist *dl, size_t i) { return &dl->items[i
 
 static gb_item *push(gb_dlist *dl)
 {
+    assert(!dl->refs);   /* a shared list never changes */
     gb_item *items = gb_grow(dl->items, &dl->cap, dl->n + 1, sizeof *items, 16);
     if (!items) return NULL;
     dl->items = items;
@@ -312,6 +328,7 @@ int gb_dlist_same(const gb_dlist *a, const gb_dlist *b)
 
 void gb_dl_translate(gb_dlist *dl, double dx, double dy)
 {
+    assert(!dl || !dl->refs);
     for (size_t i = 0; dl && i < dl->n; i++) {
         gb_item *it = &dl->items[i];
         if (it->kind == GB_ITEM_PATH) {
@@ -330,6 +347,7 @@ void gb_dl_translate(gb_dlist *dl, double dx, double dy)
 int gb_dl_take(gb_dlist *dst, gb_dlist *src, double dx, double dy)
 {
     if (!src || !src->n) return 0;
+    if (src->refs) return gb_dl_append(dst, src, dx, dy);   /* its items stay where they are */
     gb_item *items = gb_grow(dst->items, &dst->cap, dst->n + src->n, sizeof *dst->items, 16);
     if (!items) return -1;
     dst->items = items;

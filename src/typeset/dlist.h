@@ -97,7 +97,8 @@ int gb_dl_append(gb_dlist *dst, const gb_dlist *src, double dx, double dy);
 
 /* Moves every item of src to the end of dst, translated by (dx, dy): the coordinates
  * gb_dl_append(dst, src, dx, dy) gives, without copying text or points (dst takes over src's
- * memory). src is left empty. Returns 0, or -1 when out of memory (both lists unchanged). */
+ * memory). src is left empty; a shared src (gb_dlist_share) is copied instead and left as it
+ * is. Returns 0, or -1 when out of memory (both lists unchanged). */
 int gb_dl_take(gb_dlist *dst, gb_dlist *src, double dx, double dy);
 
 /* Every field of every item of dl (those of its kind, see above), as bytes given to put in
@@ -114,6 +115,15 @@ int gb_dlist_same(const gb_dlist *a, const gb_dlist *b);
 /* Moves every item of dl by (dx, dy) in place: the same coordinates gb_dl_append(empty, dl,
  * dx, dy) would give, without a copy. */
 void gb_dl_translate(gb_dlist *dl, double dx, double dy);
+
+/* One more owner of dl (the layout memo's paragraphs, memo.h, are handed out this way instead
+ * of copied): returns dl; each owner frees it with gb_dlist_free, the last one for real. A
+ * shared list must not change: appending to it, translating or clearing it is a programming
+ * error (an assertion); gb_dl_take copies from it instead of moving. Owners are on one thread
+ * (the count is not atomic). */
+gb_dlist *gb_dlist_share(gb_dlist *dl);
+/* 1 when dl has more than one owner (gb_dlist_share). */
+int gb_dlist_shared(const gb_dlist *dl);
 
 /* A new list holding exact copies of src's items (every coordinate bit for bit, -0.0 included);
  * src NULL gives an empty list. NULL when out of memory. Free with gb_dlist_free. */

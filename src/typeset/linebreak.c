@@ -271,6 +271,8 @@ void gb_lines_free(gb_lines *out)
 
 /* ---- remembered paragraphs (memo.h) ---- */
 
+/* The lines' lists are shared, not copied (gb_dlist_share): the memo and every paragraph
+ * handed out own them together, and none changes them (gb_linebreak's contract). */
 static int lines_memo_copy(const void *v, void *out)
 {
     const gb_lines *src = v;
@@ -279,7 +281,8 @@ static int lines_memo_copy(const void *v, void *out)
     if (!(c->line = calloc(src->n ? src->n : 1, sizeof *c->line))) return -1;
     for (; c->n < src->n; c->n++) {
         c->line[c->n] = src->line[c->n];
-        if (!(c->line[c->n].dl = gb_dlist_copy(src->line[c->n].dl))) {
+        gb_dlist *dl = src->line[c->n].dl;
+        if (!(c->line[c->n].dl = dl ? gb_dlist_share(dl) : gb_dlist_new())) {
             gb_lines_free(c);
             return -1;
         }

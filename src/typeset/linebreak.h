@@ -51,7 +51,9 @@ typedef struct gb_para_style {
 
 typedef struct gb_line {
     gb_dlist *dl;        /* what the line draws, origin at the left end of its baseline (the
-                            indent is included in the x of the items); owned by the gb_lines */
+                            indent is included in the x of the items); owned by the gb_lines,
+                            possibly with others (the memo's, gb_dlist_shared): read-only
+                            while shared */
     double indent;       /* x where the content starts */
     double natural;      /* natural width of the content (without indent and stretch) */
     double width;        /* x where the content ends: indent + natural + added stretch */
@@ -66,7 +68,9 @@ typedef struct gb_lines {
     size_t n;
 } gb_lines;
 
-/* Breaks items[0..n) into lines. out is overwritten (free with gb_lines_free). An empty
+/* Breaks items[0..n) into lines. out is overwritten (free with gb_lines_free). A paragraph the
+ * thread broke before comes from the layout memo (memo.h) with the lists shared, not copied:
+ * copy a line's list (gb_dlist_copy) before changing it when gb_dlist_shared says so. An empty
  * paragraph gives 0 lines. Returns 0, or GB_EINTERNAL (bad style or item: width <= 0 or not
  * finite, size <= 0, NULL text or box, negative box extents, out of memory); out is then empty. */
 int gb_linebreak(const gb_metrics *m, const gb_inline *items, size_t n,
