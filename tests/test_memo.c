@@ -198,6 +198,16 @@ static void test_copy_is_the_box(void)
                 else
                     GB_ASSERT_MSG(c.calls == before, "'%s' time 3: %lu metrics calls, not from "
                                   "the cache", formulas[i], c.calls - before);
+                /* from the memo (met twice) the list is shared, read-only; a copy is the box's
+                 * own */
+                if (k >= 1) {
+                    gb_math_box own;
+                    GB_ASSERT_MSG(gb_dlist_shared(b.dl), "'%s' time %d: list not shared",
+                                  formulas[i], k + 1);
+                    GB_ASSERT_MSG(gb_math_box_copy(&b, &own) == 0 && !gb_dlist_shared(own.dl) &&
+                                  gb_dlist_same(own.dl, b.dl), "'%s': a copy", formulas[i]);
+                    gb_math_box_free(&own);
+                }
                 gb_math_box_free(&b);
             }
             gb_math_box_free(&ref);

@@ -855,7 +855,8 @@ static char *dup_or_null(const char *s, int *oom)
     return d;
 }
 
-int gb_math_box_copy(const gb_math_box *src, gb_math_box *dst)
+/* *dst a copy of *src; its list copied, or shared (gb_dlist_share) when share is set. */
+static int copy_box(const gb_math_box *src, gb_math_box *dst, int share)
 {
     memset(dst, 0, sizeof *dst);
     int oom = 0;
@@ -866,7 +867,7 @@ int gb_math_box_copy(const gb_math_box *src, gb_math_box *dst)
     dst->notag = src->notag;
     dst->tag = dup_or_null(src->tag, &oom);
     dst->label = dup_or_null(src->label, &oom);
-    dst->dl = gb_dlist_copy(src->dl);
+    dst->dl = share && src->dl ? gb_dlist_share(src->dl) : gb_dlist_copy(src->dl);
     if (!dst->dl) oom = 1;
     if (src->nlines) {
         dst->lines = calloc(src->nlines, sizeof *dst->lines);
@@ -887,6 +888,8 @@ int gb_math_box_copy(const gb_math_box *src, gb_math_box *dst)
     }
     return 0;
 }
+
+int gb_math_box_copy(const gb_math_box *src, gb_math_box *dst) { return copy_box(src, dst, 0); }
 
 static char *copy_text(const gb_math_node *t, int32_t off, int32_t len, int *oom)
 {
@@ -986,7 +989,8 @@ int gb_math_layout(const gb_math_node *t, gb_math_style style, double size_pt,
 }
 
 /* Boxes in the thread's memo (memo.h). */
-static int box_memo_copy(const void *src, void *dst) { return gb_math_box_copy(src, dst); }
+/* The memo's boxes are handed out with their list shared, read-only (gb_math_render). */
+static int box_memo_copy(const void *src, void *dst) { return copy_box(src, dst, 1); }
 static void box_memo_clear(void *v) { gb_math_box_free(v); }
 static size_t box_memo_weight(const void *v) { return gb_dlist_count(((const gb_math_box *)v)->dl); }
 static const gb_memo_ops box_memo = {sizeof(gb_math_box), box_memo_copy, box_memo_clear,

@@ -109,7 +109,8 @@ int gb_math_box_copy(const gb_math_box *src, gb_math_box *dst);
 
 /* gb_math_parse + gb_math_layout + gb_math_free in one call; returns 0 or the error code of
  * either step (see both). Formulas met more than once in a thread with metrics that have a key
- * are set once and copied (memo.h); the box is the same either way. */
+ * are set once and handed out again (memo.h): the box is the same either way, but its list may
+ * then be shared with the memo (gb_dlist_shared): copy it before changing it. */
 int gb_math_render(const char *tex, size_t len, gb_math_style style, double size_pt,
                    const gb_metrics *m, const gb_math_src *where, gb_math_box *out, gb_err *e);
 

@@ -5,7 +5,7 @@
  * instructions, breaking a paragraph ~25,000. Layout functions whose result depends only on their
  * input and the metrics (metrics.h: a metrics key says which fonts measure) keep, per thread,
  * the results of inputs met at least twice, and hand out copies: gb_math_render (math_layout.h)
- * and gb_linebreak (linebreak.h; its lines' display lists are shared, read-only, not copied:
+ * and gb_linebreak (linebreak.h; the display lists of both are shared, read-only, not copied:
  * gb_dlist_share). A copy is the result computing it again would give, bit for bit
  * (tests/test_memo.c compares both ways).
  *
