@@ -413,6 +413,31 @@ static void test_dlist_take(void)
 
 static int body_list(gb_dlist *dl, int k);
 
+/* Keys made one after the other reuse the thread's buffer; a key made while another is alive
+ * gets its own memory; both hold what was put, also past the first growth (ASan checks that no
+ * buffer is used after it went back or is freed twice). */
+static void test_key_buffers(void)
+{
+    unsigned char big[5000];
+    for (size_t i = 0; i < sizeof big; i++) big[i] = (unsigned char)(i * 7);
+    const unsigned char *seen = NULL;
+    for (int round = 0; round < 3; round++) {
+        gb_memo_key a = {0}, b = {0};
+        gb_memo_key_put(&a, big, 100);
+        gb_memo_key_put(&b, big + 1, 100);   /* while a is alive */
+        gb_memo_key_put(&a, big + 100, sizeof big - 100);   /* a grows past 1 KB */
+        GB_ASSERT_MSG(!a.failed && !b.failed && a.len == sizeof big && b.len == 100 &&
+                      !memcmp(a.b, big, sizeof big) && !memcmp(b.b, big + 1, 100),
+                      "round %d: key contents", round);
+        GB_ASSERT_MSG(a.b != b.b && a.scratch && !b.scratch, "round %d: the second key shares "
+                      "the first one's buffer", round);
+        if (round == 2) GB_ASSERT_MSG(a.b == seen, "the thread's buffer is not reused");
+        seen = a.b;
+        gb_memo_key_free(&b);
+        gb_memo_key_free(&a);
+    }
+}
+
 /* A shared list lives until its last owner frees it; gb_dl_take copies from it and leaves it
  * as it is; a copy of it is its own (ASan checks the frees). */
 static void test_dlist_share(void)
@@ -619,5 +644,6 @@ GB_TEST_SUITE(memo)
     GB_ADD(s, test_dlist_same);
     GB_ADD(s, test_dlist_take);
     GB_ADD(s, test_dlist_share);
+    GB_ADD(s, test_key_buffers);
     GB_ADD(s, test_lines_remembered);
 }

@@ -100,7 +100,7 @@ static int load_training(const gb_params *p, long seed_override, gb_training_con
 
 static int add_check_quantities(gb_runs *r, const gb_exercise *ex, gb_model *m, gb_err *e)
 {
-    char pname[48], name[96], sym[160], desc[160];
+    char pname[48], name[96], desc[160];
     size_t tally[5] = {0};
     int rc = 0;
     for (size_t i = 0; !rc && i < r->nchecks; i++) {
@@ -117,9 +117,8 @@ static int add_check_quantities(gb_runs *r, const gb_exercise *ex, gb_model *m, 
         };
         for (size_t k = 0; !rc && k < sizeof f / sizeof f[0]; k++) {
             snprintf(name, sizeof name, "check.%s.%s", pname, f[k].suffix);
-            snprintf(sym, sizeof sym, "%s", psym);
             snprintf(desc, sizeof desc, "%s for %s", f[k].what, pname);
-            rc = measured(m, name, sym, desc, f[k].v, e);
+            rc = measured(m, name, psym, desc, f[k].v, e);
         }
     }
     gb_gradcheck_tally(r->checks, r->nchecks, tally);

@@ -28,11 +28,27 @@ typedef struct table {
 
 typedef struct memo {
     table t[GB_MEMO_KINDS];
+    /* one key buffer lent to the key being made (keys are made, used and freed one at a time;
+     * a second key while one is lent gets its own memory): no allocation per key */
+    unsigned char *scratch;
+    size_t scratch_cap;
+    int lent;
 } memo;
 
 
+static gb_thread_slot memo_slot;
+
 int gb_memo_key_room(gb_memo_key *k, size_t n)
 {
+    if (!k->b && !k->cap) {   /* a new key: borrow the thread's buffer if it is free */
+        memo *m = gb_thread_slot_get(&memo_slot);
+        if (m && !m->lent) {
+            m->lent = 1;
+            k->b = m->scratch;
+            k->cap = m->scratch_cap;
+            k->scratch = 1;
+        }
+    }
     unsigned char *b = k->len + n >= k->len ? gb_grow(k->b, &k->cap, k->len + n, 1, 1024) : NULL;
     if (!b) {
         k->failed = 1;
@@ -44,7 +60,14 @@ int gb_memo_key_room(gb_memo_key *k, size_t n)
 
 void gb_memo_key_free(gb_memo_key *k)
 {
-    free(k->b);
+    memo *m = k->scratch ? gb_thread_slot_peek(&memo_slot) : NULL;
+    if (m) {   /* the buffer (grown, maybe moved) goes back to the thread */
+        m->scratch = k->b;
+        m->scratch_cap = k->cap;
+        m->lent = 0;
+    } else {
+        free(k->b);
+    }
     memset(k, 0, sizeof *k);
 }
 
@@ -77,6 +100,7 @@ static void memo_free(void *p)
     if (!m) return;
     for (int k = 0; k < GB_MEMO_KINDS; k++)
         if (m->t[k].ops) drop(&m->t[k]);
+    if (!m->lent) free(m->scratch);   /* a lent buffer is freed by its key */
     free(m);
 }
 

@@ -47,6 +47,7 @@ typedef struct gb_memo_key {
     size_t len, cap;
     int failed;          /* out of memory: the key is unusable */
     uint64_t h;          /* its hash once computed (0: not yet; reset by every put) */
+    int scratch;         /* b is the thread's key buffer, lent until gb_memo_key_free */
 } gb_memo_key;
 
 /* Makes room for n more bytes; 0, or -1 (then failed is set). */
