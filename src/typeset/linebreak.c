@@ -271,9 +271,10 @@ void gb_lines_free(gb_lines *out)
 
 /* ---- remembered paragraphs (memo.h) ---- */
 
-/* The lines' lists are shared, not copied (gb_dlist_share): the memo and every paragraph
- * handed out own them together, and none changes them (gb_linebreak's contract). */
-static int lines_memo_copy(const void *v, void *out)
+/* *out a copy of the lines in v: their lists copied (sized to fit: what the memo keeps), or
+ * shared (gb_dlist_share: how the memo hands them out; none changes them, gb_linebreak's
+ * contract). */
+static int copy_lines(const void *v, void *out, int share)
 {
     const gb_lines *src = v;
     gb_lines *c = out;
@@ -282,13 +283,15 @@ static int lines_memo_copy(const void *v, void *out)
     for (; c->n < src->n; c->n++) {
         c->line[c->n] = src->line[c->n];
         gb_dlist *dl = src->line[c->n].dl;
-        if (!(c->line[c->n].dl = dl ? gb_dlist_share(dl) : gb_dlist_new())) {
+        if (!(c->line[c->n].dl = share && dl ? gb_dlist_share(dl) : gb_dlist_copy(dl))) {
             gb_lines_free(c);
             return -1;
         }
     }
     return 0;
 }
+static int lines_memo_copy(const void *v, void *out) { return copy_lines(v, out, 0); }
+static int lines_memo_give(const void *v, void *out) { return copy_lines(v, out, 1); }
 static void lines_memo_clear(void *v) { gb_lines_free(v); }
 static size_t lines_memo_weight(const void *v)
 {
@@ -298,7 +301,7 @@ static size_t lines_memo_weight(const void *v)
     return w;
 }
 static const gb_memo_ops lines_memo = {sizeof(gb_lines), lines_memo_copy, lines_memo_clear,
-                                       lines_memo_weight};
+                                       lines_memo_weight, lines_memo_give};
 
 #define PUT(k, v) gb_memo_key_put((k), &(v), sizeof(v))
 

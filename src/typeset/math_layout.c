@@ -989,12 +989,14 @@ int gb_math_layout(const gb_math_node *t, gb_math_style style, double size_pt,
 }
 
 /* Boxes in the thread's memo (memo.h). */
-/* The memo's boxes are handed out with their list shared, read-only (gb_math_render). */
-static int box_memo_copy(const void *src, void *dst) { return copy_box(src, dst, 1); }
+/* The memo keeps a copy of a box (its list sized to fit) and hands it out with the list shared,
+ * read-only (gb_math_render). */
+static int box_memo_copy(const void *src, void *dst) { return copy_box(src, dst, 0); }
+static int box_memo_give(const void *src, void *dst) { return copy_box(src, dst, 1); }
 static void box_memo_clear(void *v) { gb_math_box_free(v); }
 static size_t box_memo_weight(const void *v) { return gb_dlist_count(((const gb_math_box *)v)->dl); }
 static const gb_memo_ops box_memo = {sizeof(gb_math_box), box_memo_copy, box_memo_clear,
-                                     box_memo_weight};
+                                     box_memo_weight, box_memo_give};
 
 int gb_math_render(const char *tex, size_t len, gb_math_style style, double size_pt,
                    const gb_metrics *m, const gb_math_src *where, gb_math_box *out, gb_err *e)

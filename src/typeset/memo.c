@@ -140,7 +140,7 @@ int gb_memo_find(gb_memo_kind kind, const gb_memo_ops *ops, gb_memo_key *key, vo
     table *t = &m->t[kind];
     uint64_t h = hash_of(key);
     entry *x = lookup(t, key, h);
-    if (x) return ops->copy(x->v, out) ? -1 : 1;
+    if (x) return (ops->give ? ops->give(x->v, out) : ops->copy(x->v, out)) ? -1 : 1;
     size_t i = seen_slot(t, h);
     if (!t->seen[i]) {
         if (t->nseen >= GB_MEMO_SEEN / 2) {   /* half full: start counting again */

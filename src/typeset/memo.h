@@ -36,9 +36,13 @@ typedef enum gb_memo_kind {
 typedef struct gb_memo_ops {
     size_t size;
     int (*copy)(const void *src, void *dst);   /* *dst becomes a copy of *src owning its own
-                                                  memory; 0, or -1 out of memory (*dst empty) */
+                                                  memory, sized to fit (what the memo keeps);
+                                                  0, or -1 out of memory (*dst empty) */
     void (*clear)(void *v);                    /* frees what *v owns */
     size_t (*weight)(const void *v);           /* what *v holds (display items) */
+    int (*give)(const void *kept, void *dst);  /* how a kept result is handed out (its lists
+                                                  shared, read-only: gb_dlist_share); NULL:
+                                                  copy. 0, or -1 out of memory (*dst empty) */
 } gb_memo_ops;
 
 /* A growable byte string for keys (start from {0}). */
