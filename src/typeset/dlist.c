@@ -31,8 +31,10 @@ static void *take(gb_dlist *dl, size_t n)
     n = (n + 7) & ~(size_t)7;
     chunk *c = dl->mem;
     if (!c || c->cap - c->used < n) {
-        size_t cap = n > 4096 ? n : 4096;
-        if (c && c->cap >= 4096 && cap < 2 * c->cap && c->cap < 65536) cap = 2 * c->cap;
+        /* a list's first chunk is small (most hold a line or a formula: a small request, not
+         * one that makes malloc consolidate its free lists), each next one twice the last */
+        size_t cap = c ? (c->cap < 65536 ? 2 * c->cap : c->cap) : 480;
+        if (cap < n) cap = n;
         c = malloc(sizeof *c + cap);
         if (!c) return NULL;
         c->next = dl->mem;

@@ -582,7 +582,7 @@ int gb_pdf_fonts_fast(gb_pdf_fonts *f, gb_face face, uint32_t cp, gb_face *draw,
     uint32_t g = o->lf->gid[cp];
     if (!(g & LF_KNOWN) || !(g & 0xFFFF)) return 0;
     unsigned gid = g & 0xFFFF;
-    mark_drawn(o, gid, cp);
+    if (!o->gid_cp[gid]) mark_drawn(o, gid, cp);
     *draw = own;
     *advance = (int)(c & 0xFFFF);
     *code = (uint16_t)gid;
