@@ -229,6 +229,7 @@ static void test_model_taken_over(void)
     }
     gb_doc_opts taken = {tpl, p, -1, 0, &s, m[0]};
     if (!rc && m[0]) rc = gb_doc_build(&taken, b, &e);
+    else gb_model_free(m[0]);   /* not taken over */
     GB_ASSERT_MSG(rc == 0, "building with the model: %s", e.msg);
     size_t na = 0, nb = 0;
     char *sa = gb_test_slurp(a, &na), *sb = gb_test_slurp(b, &nb);

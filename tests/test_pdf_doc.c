@@ -1064,6 +1064,51 @@ static void test_bodies_copied(void)
     }
 }
 
+/* Draws a page whose body is one list of n links and the text t; 0 or -1. */
+static int link_body(gb_pdf_doc *d, size_t n, const char *t, gb_err *e)
+{
+    gb_dlist *dl = gb_dlist_new();
+    int rc = !dl || gb_dl_text(dl, GB_FACE_SERIF, 10, 0, 0, t, strlen(t), GB_BLACK);
+    for (size_t i = 0; !rc && i < n; i++) rc = gb_dl_link(dl, (double)(i % 500), 1, 2, 3, 0);
+    const gb_dlist *lists[1] = {dl};
+    const double dx[1] = {10}, dy[1] = {10};
+    if (!rc) rc = gb_pdf_page_add(d, 600, 600, e) < 0;
+    if (!rc) rc = gb_pdf_page_body(d, lists, dx, dy, 1, e);
+    gb_dlist_free(dl);
+    return rc ? -1 : 0;
+}
+
+/* A thread keeps at most GB_BODIES_BYTES of bodies: two bodies of 8,000 display items each
+ * (about 1.1 MB) do not fit together, so keeping one lets the other go (it is drawn again),
+ * although fewer than GB_BODIES_KEPT are kept. */
+static void test_bodies_budget(void)
+{
+    gb_err e = {0};
+    gb_pdf_doc *d = new_doc(0);
+    if (!d) return;
+    int dest = gb_pdf_dest_new(d);
+    GB_ASSERT_MSG(dest == 0, "dest %d", dest);
+    GB_ASSERT_MSG(8000 * sizeof(gb_item) > GB_BODIES_BYTES / 2, "the bodies are too small");
+    size_t h0 = gb_bodies_hits();
+    int rc = 0;
+    for (int i = 0; i < 3 && !rc; i++) rc = link_body(d, 8000, "first", &e);   /* kept, copied */
+    GB_ASSERT_MSG(rc == 0 && gb_bodies_hits() == h0 + 1, "first body: %zu copies (%s)",
+                  gb_bodies_hits() - h0, e.msg);
+    for (int i = 0; i < 2 && !rc; i++) rc = link_body(d, 8000, "second", &e);   /* kept */
+    if (!rc) rc = link_body(d, 8000, "first", &e);
+    GB_ASSERT_MSG(rc == 0 && gb_bodies_hits() == h0 + 1, "the first body stayed beside the "
+                  "second: %zu copies (%s)", gb_bodies_hits() - h0, e.msg);
+    /* drawn again, the first is kept again (met before) and the second goes */
+    if (!rc) rc = link_body(d, 8000, "first", &e);
+    GB_ASSERT_MSG(rc == 0 && gb_bodies_hits() == h0 + 2, "the first body kept again: %zu "
+                  "copies (%s)", gb_bodies_hits() - h0, e.msg);
+    if (!rc) rc = link_body(d, 8000, "second", &e);
+    GB_ASSERT_MSG(rc == 0 && gb_bodies_hits() == h0 + 2, "the second body stayed beside the "
+                  "first: %zu copies (%s)", gb_bodies_hits() - h0, e.msg);
+    if (!rc) rc = gb_pdf_dest_place(d, 0, 0, 0, 500, &e);
+    gb_pdf_doc_free(d);
+}
+
 GB_TEST_SUITE(pdf_doc)
 {
     CU_pSuite s = CU_add_suite("pdf_doc", NULL, cleanup);
@@ -1082,4 +1127,5 @@ GB_TEST_SUITE(pdf_doc)
     GB_ADD(s, test_append_untitled_saved);
     GB_ADD(s, test_append_from_threads);
     GB_ADD(s, test_bodies_copied);
+    GB_ADD(s, test_bodies_budget);
 }

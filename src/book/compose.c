@@ -251,7 +251,7 @@ static int display_math(gb_book *b, const gb_block *blk, const frame *f, gb_err 
             gb_warn("%s:%u: a display equation is wider than the text (%.1f pt > %.1f pt)",
                     blk->pos.file, blk->pos.line, mb->width, f->width);
     }
-    /* the formula's own list, moved into place (a block is composed once: number.c) */
+    /* the formula's own list, moved into place (a block is composed once, checked above) */
     if (gb_dl_take(it->dl, mb->dl, x, 0)) return oom(e);
     if (c->number[0]) {
         /* One number: on the baseline of the middle line, as amsmath centres it. */

@@ -39,7 +39,7 @@ typedef struct gb_doc_opts {
     const gb_student *student; /* NULL for the report */
     /* NULL, or the model gb_exercise_model gives for params and seed, built by the caller for
      * another use (a variant's check, model/variants.h): the document takes it over (frees it,
-     * whatever happens) instead of building it again. */
+     * whatever happens) instead of building it again. Options with a model serve one build. */
     gb_model *model;
 } gb_doc_opts;
 

@@ -348,6 +348,7 @@ void gb_dl_translate(gb_dlist *dl, double dx, double dy)
 
 int gb_dl_take(gb_dlist *dst, gb_dlist *src, double dx, double dy)
 {
+    assert(dst != src && !dst->refs);
     if (!src || !src->n) return 0;
     if (src->refs) return gb_dl_append(dst, src, dx, dy);   /* its items stay where they are */
     gb_item *items = gb_grow(dst->items, &dst->cap, dst->n + src->n, sizeof *dst->items, 16);

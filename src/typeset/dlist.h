@@ -97,8 +97,10 @@ int gb_dl_append(gb_dlist *dst, const gb_dlist *src, double dx, double dy);
 
 /* Moves every item of src to the end of dst, translated by (dx, dy): the coordinates
  * gb_dl_append(dst, src, dx, dy) gives, without copying text or points (dst takes over src's
- * memory). src is left empty; a shared src (gb_dlist_share) is copied instead and left as it
- * is. Returns 0, or -1 when out of memory (both lists unchanged). */
+ * memory). src is left empty; a shared src (gb_dlist_share) is copied instead (gb_dl_append) and
+ * left as it is. dst must be another list, not shared. Returns 0, or -1 when out of memory:
+ * then both lists are unchanged, except that a shared src's copy may have left part of its
+ * items in dst (as gb_dl_append does). */
 int gb_dl_take(gb_dlist *dst, gb_dlist *src, double dx, double dy);
 
 /* Every field of every item of dl (those of its kind, see above), as bytes given to put in

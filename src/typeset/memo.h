@@ -69,8 +69,8 @@ static inline void gb_memo_key_put(gb_memo_key *k, const void *p, size_t n)
 
 void gb_memo_key_free(gb_memo_key *k);
 
-/* Fills *out (an ops->size struct) with a copy of the result kept for key in this thread and
- * returns 1; 0 when none is kept (the key is counted as met; *out untouched); -1 when the copy
+/* Fills *out (an ops->size struct) with the result kept for key in this thread (ops->give: its
+ * display lists shared; else ops->copy) and returns 1; 0 when none is kept (the key is counted as met; *out untouched); -1 when the copy
  * ran out of memory (*out empty). A failed key gives 0. The key's hash is kept in it for
  * gb_memo_offer. */
 int gb_memo_find(gb_memo_kind kind, const gb_memo_ops *ops, gb_memo_key *key, void *out);

@@ -14,6 +14,7 @@ typedef struct kept {
     gb_dlist **lists;
     double *dx, *dy;
     size_t n, items;
+    size_t bytes;   /* its items and operators (the table's budget) */
     char *ops;
     gb_body_step *steps;
     gb_body view;   /* what gb_bodies_find hands out: ops, state and steps of this one */
@@ -21,7 +22,8 @@ typedef struct kept {
 
 typedef struct table {
     kept k[GB_BODIES_KEPT];
-    size_t next;                       /* the one replaced next */
+    size_t next;                       /* the one replaced next (the oldest) */
+    size_t bytes;                      /* of all kept: at most GB_BODIES_BYTES */
     uint64_t seen[GB_BODIES_SEEN];     /* hashes of operators met once (0: empty) */
     size_t seen_next;
     size_t hits;
@@ -106,9 +108,18 @@ int gb_bodies_keep(const gb_body_input *in, const char *ops, size_t len,
     size_t items = count_items(in);
     if (!t || !in->fonts_key || !len || len > GB_BODIES_MAX_OPS || items > GB_BODIES_MAX_ITEMS)
         return -1;
+    size_t bytes = items * sizeof(gb_item) + len;
+    if (bytes > GB_BODIES_BYTES) return -1;
+    /* the slot taken is the oldest; the next oldest go too while the budget needs it */
     kept *k = &t->k[t->next];
-    t->next = (t->next + 1) % GB_BODIES_KEPT;
+    t->bytes -= k->bytes;
     kept_clear(k);
+    for (size_t j = 1; j < GB_BODIES_KEPT && t->bytes + bytes > GB_BODIES_BYTES; j++) {
+        kept *old = &t->k[(t->next + j) % GB_BODIES_KEPT];
+        t->bytes -= old->bytes;
+        kept_clear(old);
+    }
+    t->next = (t->next + 1) % GB_BODIES_KEPT;
     size_t n = in->n ? in->n : 1;
     k->lists = calloc(n, sizeof *k->lists);
     k->dx = malloc(n * sizeof *k->dx);
@@ -136,6 +147,8 @@ int gb_bodies_keep(const gb_body_input *in, const char *ops, size_t len,
     k->height = in->height;
     k->items = items;
     k->view = (gb_body){k->ops, len, *state, k->steps, nsteps};
+    k->bytes = bytes;
+    t->bytes += bytes;
     k->used = 1;
     return 0;
 }

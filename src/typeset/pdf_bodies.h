@@ -11,7 +11,8 @@
  * operators, final state and font steps, so pdf_doc.c can replay them.
  *
  * Limits: GB_BODIES_KEPT bodies per thread (the oldest is replaced), each at most
- * GB_BODIES_MAX_ITEMS display items and GB_BODIES_MAX_OPS bytes of operators; bodies met once are
+ * GB_BODIES_MAX_ITEMS display items and GB_BODIES_MAX_OPS bytes of operators, and all of a
+ * thread's at most GB_BODIES_BYTES of items and operators (the oldest go first); bodies met once are
  * only counted, by a hash of their operators in a ring of GB_BODIES_SEEN. Nothing is shared
  * between threads, so a file never depends on what another thread made, and a copied body gives
  * the bytes drawing it again would (tests/test_pdf_doc.c compares both ways). */
@@ -26,6 +27,7 @@
 #define GB_BODIES_KEPT 8
 #define GB_BODIES_MAX_ITEMS 8192
 #define GB_BODIES_MAX_OPS 65536
+#define GB_BODIES_BYTES (2u << 20)
 #define GB_BODIES_SEEN 64
 
 /* What a body is drawn from: lists[i] translated by (dx[i], dy[i]) points, i < n, in order, on
@@ -83,7 +85,7 @@ int gb_bodies_wanted(const gb_body_input *in, const char *ops, size_t len);
 int gb_bodies_keep(const gb_body_input *in, const char *ops, size_t len,
                    const gb_body_state *state, const gb_body_step *steps, size_t nsteps);
 
-/* How many bodies the calling thread has copied instead of drawn (for tests and gradbook bench). */
+/* How many bodies the calling thread has copied instead of drawn (for tests). */
 size_t gb_bodies_hits(void);
 
 /* Frees the calling thread's table now (the main thread calls it before exit). */

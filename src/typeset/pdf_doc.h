@@ -54,8 +54,9 @@ int gb_pdf_page_add(gb_pdf_doc *d, double width, double height, gb_err *e);
 
 /* Ends the current page now: it is compressed into the document's store on the calling thread
  * (a later page, gb_pdf_doc_append or the save would do it otherwise), and takes no more
- * drawing. No effect without an open page. Returns 0, or GB_EINTERNAL (saved document, out of
- * memory, a coordinate out of range). */
+ * drawing (until gb_pdf_page_add). No effect without an open page. Returns 0, or GB_EINTERNAL
+ * (saved document, out of memory, a coordinate out of range, zlib failing: the store's
+ * errors, pdf_store.h). */
 int gb_pdf_page_close(gb_pdf_doc *d, gb_err *e);
 
 /* Number of pages so far. */
@@ -70,8 +71,8 @@ int gb_pdf_page_draw(gb_pdf_doc *d, const gb_dlist *dl, double dx, double dy, gb
 
 /* Draws the current page's body: lists[i] translated by (dx[i], dy[i]), i < n, in order, as
  * gb_pdf_page_draw would; what is drawn after it (a running head and footer naming the reader)
- * is the page's rest. A body that repeats one the thread drew before on a fresh page, from the
- * same lists, offsets, page size and fonts, is copied (operators, graphics state, glyphs used,
+ * is the page's rest. A body that repeats one the thread drew at least twice before on a fresh
+ * page, from the same lists, offsets, page size and fonts, is copied (operators, graphics state, glyphs used,
  * links: pdf_bodies.h) instead of drawn, and is not compressed again either (pdf_store.h): the
  * file is the same byte for byte. Returns what gb_pdf_page_draw returns. */
 int gb_pdf_page_body(gb_pdf_doc *d, const gb_dlist *const *lists, const double *dx,

@@ -527,6 +527,13 @@ HPDF_Font gb_pdf_fonts_font(gb_pdf_fonts *f, gb_face face)
         gb_err_set(&f->err, GB_EINTERNAL, NULL, 0, 0,
                    "libharu cannot create the PDF font objects for '%s' (error 0x%04X)",
                    s->path, (unsigned)HPDF_GetError(f->pdf));
+        /* a later call starts again: nothing of this one is kept */
+        free(s->gid_cp);
+        if (s->drawn) free(s->drawn->id);
+        free(s->drawn);
+        s->gid_cp = NULL;
+        s->drawn = NULL;
+        s->nglyphs = 0;
         return NULL;
     }
     s->cidfont = cid;
