@@ -78,6 +78,16 @@ char *gb_test_slurp(const char *path, size_t *len)
     return b;
 }
 
+size_t gb_test_same_file(const char *a, const char *b)
+{
+    size_t na = 0, nb = 0;
+    char *sa = gb_test_slurp(a, &na), *sb = gb_test_slurp(b, &nb);
+    size_t same = sa && sb && na == nb && !memcmp(sa, sb, na) ? na : 0;
+    free(sa);
+    free(sb);
+    return same;
+}
+
 void gb_test_tmpdir(const char *tag, char *buf, size_t cap)
 {
     snprintf(buf, cap, "/tmp/gb_test_%s_XXXXXX", tag);

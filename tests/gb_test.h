@@ -38,6 +38,10 @@ const char *gb_test_path(const char *rel);
  * NULL); NULL when it cannot be read. */
 char *gb_test_slurp(const char *path, size_t *len);
 
+/* The size of the files at a and b when both can be read and hold the same bytes, else 0
+ * (so a caller also sees an empty or unreadable file). */
+size_t gb_test_same_file(const char *a, const char *b);
+
 /* Makes a fresh temporary folder "/tmp/gb_test_<tag>_XXXXXX" into buf (cap bytes); buf is ""
  * when that fails. gb_test_rmdir removes such a folder and everything in it (and nothing that
  * is not such a folder). */

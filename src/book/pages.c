@@ -386,10 +386,8 @@ int gb_book_emit(gb_book *b, gb_err *e)
      * drawn on a later page than the text after it). */
     const char *section = "";
     /* a page's lists and where they go, for gb_pdf_page_body */
-    const gb_dlist **lists = malloc((b->nitems ? b->nitems : 1) * sizeof *lists);
-    double *dx = malloc((b->nitems ? b->nitems : 1) * sizeof *dx);
-    double *dy = malloc((b->nitems ? b->nitems : 1) * sizeof *dy);
-    if (!rc && (!lists || !dx || !dy)) rc = oom(e);
+    gb_placed *parts = malloc((b->nitems ? b->nitems : 1) * sizeof *parts);
+    if (!rc && !parts) rc = oom(e);
     for (int p = 0; !rc && p < body_pages; p++) {
         if (gb_pdf_page_add(b->pdf, t->page_w, t->page_h, e) < 0) { rc = e->code; break; }
         /* The running head names the section current at the page's top, or the first one that
@@ -398,14 +396,10 @@ int gb_book_emit(gb_book *b, gb_err *e)
         for (size_t k = 0; k < b->nitems; k++)
             if (pos[k].page == p && b->items[k].mark) { mark = b->items[k].mark; break; }
         size_t n = 0;
-        for (size_t k = 0; k < b->nitems; k++) {
-            if (pos[k].page != p) continue;
-            lists[n] = b->items[k].dl;
-            dx[n] = t->m_left;
-            dy[n++] = pos[k].y;
-        }
+        for (size_t k = 0; k < b->nitems; k++)
+            if (pos[k].page == p) parts[n++] = (gb_placed){b->items[k].dl, t->m_left, pos[k].y};
         /* the body is the class's; the head and footer drawn after it name the student */
-        rc = gb_pdf_page_body(b->pdf, lists, dx, dy, n, e);
+        rc = gb_pdf_page_body(b->pdf, parts, n, e);
         for (size_t k = 0; !rc && k < b->nitems; k++) {
             if (pos[k].page != p) continue;
             gb_vitem *it = &b->items[k];
@@ -418,9 +412,7 @@ int gb_book_emit(gb_book *b, gb_err *e)
         }
         if (!rc) rc = decorate(b, p + 1, mark, e);
     }
-    free(lists);
-    free(dx);
-    free(dy);
+    free(parts);
     free(pos);
     /* Front matter numbered i, ii, ...; the body from 1 (labels need their pages to exist). */
     if (!rc && first_page < front)

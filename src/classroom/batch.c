@@ -299,8 +299,7 @@ static int build_student(batch *b, size_t i, gb_variant_drawer **dw, gb_booklet_
     if (!rc) {
         /* with a booklet, the worksheet laid out for the file is also the student's part; it
          * takes over the model the variant was checked with */
-        gb_model *m = v.model;
-        v.model = NULL;
+        gb_model *m = gb_variant_take_model(&v);
         gb_doc_opts d = {b->o->worksheet_tpl, v.params, -1, b->o->date, &who, m};
         rc = part ? gb_booklet_part_build(b->bk, v.params, -1, m, &who, ws, part, e)
                   : gb_doc_build(&d, ws, e);

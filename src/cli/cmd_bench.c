@@ -154,11 +154,8 @@ static void bk_job(size_t i, void **state, void *ctx)
     if (!rc) rc = gb_variant_drawer_draw(d, "bench", id, NULL, NULL, &v, NULL, &e);
     gb_student s = {id, id, id, rc ? "00000000" : v.hash, 0};
     /* the part takes over the model the variant was checked with, as a class run does */
-    if (!rc) {
-        gb_model *m = v.model;
-        v.model = NULL;
-        rc = gb_booklet_part_build(r->b, v.params, -1, m, &s, NULL, &part, &e);
-    }
+    if (!rc) rc = gb_booklet_part_build(r->b, v.params, -1, gb_variant_take_model(&v), &s, NULL,
+                                        &part, &e);
     if (rc) gb_err_print(&e);
     gb_variant_free(&v);
     gb_handoff_put(r->parts, i, part);

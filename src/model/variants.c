@@ -1023,6 +1023,13 @@ void gb_variant_free(gb_variant *v)
     v->model = NULL;
 }
 
+gb_model *gb_variant_take_model(gb_variant *v)
+{
+    gb_model *m = v->model;
+    v->model = NULL;
+    return m;
+}
+
 int gb_variant_answers(const gb_params *p, const gb_question_spec *qs, size_t nq, double *out,
                        gb_err *e)
 {

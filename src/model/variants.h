@@ -139,6 +139,10 @@ int gb_variant_draw(const gb_params *base, const char *assignment, const char *k
 
 void gb_variant_free(gb_variant *v);
 
+/* The variant's model, handed over: the caller owns it (gb_model_free) and v holds none any
+ * more (a worksheet takes it instead of building the same model again, book/document.h). */
+gb_model *gb_variant_take_model(gb_variant *v);
+
 /* The work a draw needs that does not depend on the key, done once for many draws: the base
  * exercise and its model, the drawable sample values, the parsed [variants] rules and the asked
  * questions. gb_variant_draw is gb_variant_drawer_new + gb_variant_drawer_draw +

@@ -61,6 +61,12 @@ typedef struct gb_item {
 
 typedef struct gb_dlist gb_dlist;
 
+/* A list placed on a page: drawn translated by (dx, dy) points (borrowed). */
+typedef struct gb_placed {
+    const gb_dlist *dl;
+    double dx, dy;
+} gb_placed;
+
 /* A new empty list; NULL when out of memory. Free with gb_dlist_free (NULL is fine). */
 gb_dlist *gb_dlist_new(void);
 void gb_dlist_free(gb_dlist *dl);

@@ -36,41 +36,6 @@ typedef struct memo {
 } memo;
 
 
-static gb_thread_slot memo_slot;
-
-int gb_memo_key_room(gb_memo_key *k, size_t n)
-{
-    if (!k->b && !k->cap) {   /* a new key: borrow the thread's buffer if it is free */
-        memo *m = gb_thread_slot_get(&memo_slot);
-        if (m && !m->lent) {
-            m->lent = 1;
-            k->b = m->scratch;
-            k->cap = m->scratch_cap;
-            k->scratch = 1;
-        }
-    }
-    unsigned char *b = k->len + n >= k->len ? gb_grow(k->b, &k->cap, k->len + n, 1, 1024) : NULL;
-    if (!b) {
-        k->failed = 1;
-        return -1;
-    }
-    k->b = b;
-    return 0;
-}
-
-void gb_memo_key_free(gb_memo_key *k)
-{
-    memo *m = k->scratch ? gb_thread_slot_peek(&memo_slot) : NULL;
-    if (m) {   /* the buffer (grown, maybe moved) goes back to the thread */
-        m->scratch = k->b;
-        m->scratch_cap = k->cap;
-        m->lent = 0;
-    } else {
-        free(k->b);
-    }
-    memset(k, 0, sizeof *k);
-}
-
 /* Frees a kept result (a heap struct of ops->size bytes). */
 static void result_free(const gb_memo_ops *ops, void *v)
 {
@@ -108,6 +73,39 @@ static gb_thread_slot memo_slot = GB_THREAD_SLOT(sizeof(memo), memo_free);
 
 void gb_memo_thread_done(void) { gb_thread_slot_done(&memo_slot); }
 
+int gb_memo_key_room(gb_memo_key *k, size_t n)
+{
+    if (!k->b && !k->cap) {   /* a new key: borrow the thread's buffer if it is free */
+        memo *m = gb_thread_slot_get(&memo_slot);
+        if (m && !m->lent) {
+            m->lent = 1;
+            k->b = m->scratch;
+            k->cap = m->scratch_cap;
+            k->scratch = 1;
+        }
+    }
+    unsigned char *b = k->len + n >= k->len ? gb_grow(k->b, &k->cap, k->len + n, 1, 1024) : NULL;
+    if (!b) {
+        k->failed = 1;
+        return -1;
+    }
+    k->b = b;
+    return 0;
+}
+
+void gb_memo_key_free(gb_memo_key *k)
+{
+    memo *m = k->scratch ? gb_thread_slot_peek(&memo_slot) : NULL;
+    if (m) {   /* the buffer (grown, maybe moved) goes back to the thread */
+        m->scratch = k->b;
+        m->scratch_cap = k->cap;
+        m->lent = 0;
+    } else {
+        free(k->b);
+    }
+    memset(k, 0, sizeof *k);
+}
+
 /* The key's hash, computed once (gb_hash_words64 never gives 0). */
 static uint64_t hash_of(gb_memo_key *k)
 {
@@ -140,7 +138,7 @@ int gb_memo_find(gb_memo_kind kind, const gb_memo_ops *ops, gb_memo_key *key, vo
     table *t = &m->t[kind];
     uint64_t h = hash_of(key);
     entry *x = lookup(t, key, h);
-    if (x) return (ops->give ? ops->give(x->v, out) : ops->copy(x->v, out)) ? -1 : 1;
+    if (x) return ops->give(x->v, out) ? -1 : 1;
     size_t i = seen_slot(t, h);
     if (!t->seen[i]) {
         if (t->nseen >= GB_MEMO_SEEN / 2) {   /* half full: start counting again */

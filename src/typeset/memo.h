@@ -41,8 +41,8 @@ typedef struct gb_memo_ops {
     void (*clear)(void *v);                    /* frees what *v owns */
     size_t (*weight)(const void *v);           /* what *v holds (display items) */
     int (*give)(const void *kept, void *dst);  /* how a kept result is handed out (its lists
-                                                  shared, read-only: gb_dlist_share); NULL:
-                                                  copy. 0, or -1 out of memory (*dst empty) */
+                                                  shared, read-only: gb_dlist_share); 0, or
+                                                  -1 out of memory (*dst empty) */
 } gb_memo_ops;
 
 /* A growable byte string for keys (start from {0}). */
@@ -70,7 +70,7 @@ static inline void gb_memo_key_put(gb_memo_key *k, const void *p, size_t n)
 void gb_memo_key_free(gb_memo_key *k);
 
 /* Fills *out (an ops->size struct) with the result kept for key in this thread (ops->give: its
- * display lists shared; else ops->copy) and returns 1; 0 when none is kept (the key is counted as met; *out untouched); -1 when the copy
+ * display lists shared) and returns 1; 0 when none is kept (the key is counted as met; *out untouched); -1 when the copy
  * ran out of memory (*out empty). A failed key gives 0. The key's hash is kept in it for
  * gb_memo_offer. */
 int gb_memo_find(gb_memo_kind kind, const gb_memo_ops *ops, gb_memo_key *key, void *out);

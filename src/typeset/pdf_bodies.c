@@ -11,8 +11,7 @@ typedef struct kept {
     int used;
     uint64_t fonts_key;
     double width, height;
-    gb_dlist **lists;
-    double *dx, *dy;
+    gb_placed *parts;   /* their lists are the table's own copies */
     size_t n, items;
     size_t bytes;   /* its items and operators (the table's budget) */
     char *ops;
@@ -31,10 +30,8 @@ typedef struct table {
 
 static void kept_clear(kept *k)
 {
-    for (size_t i = 0; i < k->n; i++) gb_dlist_free(k->lists[i]);
-    free(k->lists);
-    free(k->dx);
-    free(k->dy);
+    for (size_t i = 0; i < k->n; i++) gb_dlist_free((gb_dlist *)k->parts[i].dl);
+    free(k->parts);
     free(k->ops);
     free(k->steps);
     memset(k, 0, sizeof *k);
@@ -60,7 +57,7 @@ size_t gb_bodies_hits(void)
 static size_t count_items(const gb_body_input *in)
 {
     size_t items = 0;
-    for (size_t i = 0; i < in->n; i++) items += gb_dlist_count(in->lists[i]);
+    for (size_t i = 0; i < in->n; i++) items += gb_dlist_count(in->parts[i].dl);
     return items;
 }
 
@@ -74,12 +71,12 @@ const gb_body *gb_bodies_find(const gb_body_input *in)
         if (!k->used || k->fonts_key != in->fonts_key || k->n != in->n || k->items != items ||
             k->width != in->width || k->height != in->height)
             continue;
-        /* offsets bit for bit: drawing adds them to every coordinate */
-        if (in->n && (memcmp(k->dx, in->dx, in->n * sizeof *in->dx) ||
-                      memcmp(k->dy, in->dy, in->n * sizeof *in->dy)))
-            continue;
+        /* offsets bit for bit (drawing adds them to every coordinate), lists item for item */
         size_t i = 0;
-        while (i < in->n && gb_dlist_same(k->lists[i], in->lists[i])) i++;
+        while (i < in->n && !memcmp(&k->parts[i].dx, &in->parts[i].dx, sizeof in->parts[i].dx) &&
+               !memcmp(&k->parts[i].dy, &in->parts[i].dy, sizeof in->parts[i].dy) &&
+               gb_dlist_same(k->parts[i].dl, in->parts[i].dl))
+            i++;
         if (i < in->n) continue;
         t->hits++;
         return &k->view;
@@ -120,26 +117,20 @@ int gb_bodies_keep(const gb_body_input *in, const char *ops, size_t len,
         kept_clear(old);
     }
     t->next = (t->next + 1) % GB_BODIES_KEPT;
-    size_t n = in->n ? in->n : 1;
-    k->lists = calloc(n, sizeof *k->lists);
-    k->dx = malloc(n * sizeof *k->dx);
-    k->dy = malloc(n * sizeof *k->dy);
+    k->parts = calloc(in->n ? in->n : 1, sizeof *k->parts);
     k->ops = malloc(len);
     k->steps = malloc((nsteps ? nsteps : 1) * sizeof *k->steps);
-    int ok = k->lists && k->dx && k->dy && k->ops && k->steps;
+    int ok = k->parts && k->ops && k->steps;
     for (size_t i = 0; ok && i < in->n; i++) {
-        k->n = i + 1;   /* lists[0..n) are freed by kept_clear */
-        ok = (k->lists[i] = gb_dlist_copy(in->lists[i])) != NULL;
+        k->n = i + 1;   /* parts[0..n) are freed by kept_clear */
+        k->parts[i] = in->parts[i];
+        ok = (k->parts[i].dl = gb_dlist_copy(in->parts[i].dl)) != NULL;
     }
     if (!ok) {
         kept_clear(k);
         return -1;
     }
     k->n = in->n;
-    if (in->n) {
-        memcpy(k->dx, in->dx, in->n * sizeof *k->dx);
-        memcpy(k->dy, in->dy, in->n * sizeof *k->dy);
-    }
     memcpy(k->ops, ops, len);
     if (nsteps) memcpy(k->steps, steps, nsteps * sizeof *steps);
     k->fonts_key = in->fonts_key;

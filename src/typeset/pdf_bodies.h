@@ -30,13 +30,12 @@
 #define GB_BODIES_BYTES (2u << 20)
 #define GB_BODIES_SEEN 64
 
-/* What a body is drawn from: lists[i] translated by (dx[i], dy[i]) points, i < n, in order, on
- * a page of width x height points, with the fonts whose metrics key is fonts_key (nonzero). */
+/* What a body is drawn from: parts[0..n) in order (each list at its offset) on a page of width
+ * x height points, with the fonts whose metrics key is fonts_key (nonzero). */
 typedef struct gb_body_input {
     uint64_t fonts_key;
     double width, height;
-    const gb_dlist *const *lists;
-    const double *dx, *dy;
+    const gb_placed *parts;
     size_t n;
 } gb_body_input;
 

@@ -568,10 +568,12 @@ static int push_step(gb_body_step **st, size_t *n, size_t *cap, gb_body_step s)
     return 0;
 }
 
-/* The font steps of the body just drawn from in: draw_text's lookups and font selections in the
- * order it makes them, each at its first occurrence (the lookups made now find what drawing
- * made, so they change nothing). NULL when out of memory; free it. */
-static gb_body_step *body_steps(gb_pdf_doc *d, const gb_body_input *in, size_t *nsteps)
+/* The font steps of the body just drawn from in, into *steps (malloc'ed, *nsteps of them; NULL
+ * when there are none): draw_text's lookups and font selections in the order it makes them,
+ * each at its first occurrence (the lookups made now find what drawing made, so they change
+ * nothing). 0, or -1 when out of memory. */
+static int body_steps(gb_pdf_doc *d, const gb_body_input *in, gb_body_step **steps,
+                      size_t *nsteps)
 {
     gb_body_step *st = NULL;
     size_t n = 0, cap = 0;
@@ -579,8 +581,9 @@ static gb_body_step *body_steps(gb_pdf_doc *d, const gb_body_input *in, size_t *
     unsigned fonts = 0;
     int rc = 0;
     for (size_t l = 0; l < in->n && !rc; l++) {
-        for (size_t k = 0, nk = gb_dlist_count(in->lists[l]); k < nk && !rc; k++) {
-            const gb_item *it = gb_dlist_item(in->lists[l], k);
+        const gb_dlist *dl = in->parts[l].dl;
+        for (size_t k = 0, nk = gb_dlist_count(dl); k < nk && !rc; k++) {
+            const gb_item *it = gb_dlist_item(dl, k);
             if (it->kind != GB_ITEM_TEXT || it->len == 0) continue;
             size_t i = 0;
             int open = 0;
@@ -607,14 +610,14 @@ static gb_body_step *body_steps(gb_pdf_doc *d, const gb_body_input *in, size_t *
         }
     }
     free(seen.v);
-    if (rc || !st) {
+    if (rc) {
         free(st);
-        /* a body without text has no steps: an empty array, not a failure */
-        st = rc ? NULL : malloc(sizeof *st);
+        st = NULL;
         n = 0;
     }
+    *steps = st;
     *nsteps = n;
-    return st;
+    return rc;
 }
 
 /* The metrics key of d's fonts now (0: nothing may be reused). */
@@ -652,29 +655,31 @@ static int replay(gb_pdf_doc *d, const gb_body *b, const gb_body_input *in, gb_e
     d->st_size = st->size;
     d->cur_faces |= st->faces;
     int rc = 0;
-    for (size_t l = 0; l < in->n && !rc; l++)
-        for (size_t k = 0, nk = gb_dlist_count(in->lists[l]); k < nk && !rc; k++) {
-            const gb_item *it = gb_dlist_item(in->lists[l], k);
-            if (it->kind == GB_ITEM_LINK) rc = add_link(d, it, in->dx[l], in->dy[l], e);
+    for (size_t l = 0; l < in->n && !rc; l++) {
+        const gb_placed *p = &in->parts[l];
+        for (size_t k = 0, nk = gb_dlist_count(p->dl); k < nk && !rc; k++) {
+            const gb_item *it = gb_dlist_item(p->dl, k);
+            if (it->kind == GB_ITEM_LINK) rc = add_link(d, it, p->dx, p->dy, e);
         }
+    }
     end_body(d);
     return rc ? rc : check(d, e, "drawing");
 }
 
-int gb_pdf_page_body(gb_pdf_doc *d, const gb_dlist *const *lists, const double *dx,
-                     const double *dy, size_t n, gb_err *e)
+int gb_pdf_page_body(gb_pdf_doc *d, const gb_placed *parts, size_t n, gb_err *e)
 {
     int rc = can_draw(d, e);
     if (rc) return rc;
     /* only a body drawn on a fresh page is the same bytes wherever it is drawn */
     int fresh = d->ops.len == 0 && !d->st_fill_ok && !d->st_stroke_ok && !d->st_font &&
                 !d->cur_faces;
-    gb_body_input in = {fresh ? fonts_key(d) : 0, d->cur_w, d->cur_h, lists, dx, dy, n};
-    for (size_t i = 0; i < n; i++)
-        if (bad_number(dx[i]) || bad_number(dy[i])) in.fonts_key = 0;   /* draw reports it */
+    gb_body_input in = {fresh ? fonts_key(d) : 0, d->cur_w, d->cur_h, parts, n};
+    for (size_t i = 0; i < n; i++)   /* a bad offset is never kept: drawing reports it */
+        if (bad_number(parts[i].dx) || bad_number(parts[i].dy)) in.fonts_key = 0;
     const gb_body *b = gb_bodies_find(&in);
     if (b) return replay(d, b, &in, e);
-    for (size_t i = 0; i < n && !rc; i++) rc = gb_pdf_page_draw(d, lists[i], dx[i], dy[i], e);
+    for (size_t i = 0; i < n && !rc; i++)
+        rc = gb_pdf_page_draw(d, parts[i].dl, parts[i].dx, parts[i].dy, e);
     if (rc) return rc;
     end_body(d);
     /* kept only if the fonts measured alike throughout (a face may fail to load midway) */
@@ -682,9 +687,10 @@ int gb_pdf_page_body(gb_pdf_doc *d, const gb_dlist *const *lists, const double *
         gb_bodies_wanted(&in, d->ops.buf, d->cur_body)) {
         gb_body_state st = {d->st_fill_ok, d->st_stroke_ok, d->st_fill, d->st_stroke,
                             d->st_font ? d->st_face : -1, d->st_size, d->cur_faces};
-        size_t nsteps = 0;
-        gb_body_step *steps = body_steps(d, &in, &nsteps);
-        if (steps) gb_bodies_keep(&in, d->ops.buf, d->cur_body, &st, steps, nsteps);
+        gb_body_step *steps;
+        size_t nsteps;
+        if (!body_steps(d, &in, &steps, &nsteps))
+            gb_bodies_keep(&in, d->ops.buf, d->cur_body, &st, steps, nsteps);
         free(steps);
     }
     return 0;

@@ -69,14 +69,13 @@ int gb_pdf_page_count(const gb_pdf_doc *d);
  * GB_EINPUT naming the file, a libharu error). */
 int gb_pdf_page_draw(gb_pdf_doc *d, const gb_dlist *dl, double dx, double dy, gb_err *e);
 
-/* Draws the current page's body: lists[i] translated by (dx[i], dy[i]), i < n, in order, as
+/* Draws the current page's body: parts[0..n) in order (each list at its offset), as
  * gb_pdf_page_draw would; what is drawn after it (a running head and footer naming the reader)
  * is the page's rest. A body that repeats one the thread drew at least twice before on a fresh
- * page, from the same lists, offsets, page size and fonts, is copied (operators, graphics state, glyphs used,
- * links: pdf_bodies.h) instead of drawn, and is not compressed again either (pdf_store.h): the
- * file is the same byte for byte. Returns what gb_pdf_page_draw returns. */
-int gb_pdf_page_body(gb_pdf_doc *d, const gb_dlist *const *lists, const double *dx,
-                     const double *dy, size_t n, gb_err *e);
+ * page, from the same lists, offsets, page size and fonts, is copied (operators, graphics
+ * state, glyphs used, links: pdf_bodies.h) instead of drawn, and is not compressed again either
+ * (pdf_store.h): the file is the same byte for byte. Returns what gb_pdf_page_draw returns. */
+int gb_pdf_page_body(gb_pdf_doc *d, const gb_placed *parts, size_t n, gb_err *e);
 
 /* Number of distinct code points drawn so far that no loaded face has (drawn as U+FFFD or a
  * boxed '?'; a character drawn on every page counts once); the caller should warn when it is
